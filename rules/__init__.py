@@ -1,0 +1,1 @@
+"""The shipped rule files; installed as the package ``scanner.shipped_rules`` (see pyproject.toml)."""

@@ -1,0 +1,259 @@
+"""Command line: ``mynumber-dlp scan | rules check | fingerprint | demo``.
+
+Exit status of ``scan``: 0 no findings at or above --min-confidence, 1 findings,
+2 error (bad usage, bad config or rules, or items not scanned with
+--fail-on-unscanned).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from scanner import __version__
+from scanner.audit import AuditOptions, run_audit
+from scanner.config import ConfigError, ScanConfig, load_scan_config
+from scanner.detect.engine import Engine
+from scanner.detect.finding import Confidence
+from scanner.privacy.fingerprint import Fingerprinter
+from scanner.privacy.keyfile import ResolvedKey, resolve_key
+from scanner.privacy.known_numbers import fingerprints_from_text, load_list, write_list
+from scanner.report.formats import CsvWriter, JsonlWriter, JsonWriter, TextWriter, Writer
+from scanner.report.sarif import SarifWriter
+from scanner.rules.loader import RuleError, load_ruleset, shipped_rules_dir
+from scanner.rules.model import Ruleset
+from scanner.sources.walk import WalkOptions
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+FORMATS = ("text", "jsonl", "json", "csv", "sarif")
+
+
+class UsageError(Exception):
+    """A problem the user must fix; printed without a traceback, exit status 2."""
+
+
+def _say(msg: str) -> None:
+    print(f"mynumber-dlp: {msg}", file=sys.stderr)
+
+
+def _key(config: ScanConfig) -> ResolvedKey:
+    try:
+        resolved = resolve_key(config.fingerprint_key)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot get a fingerprint key: {exc}") from None
+    if resolved.created:
+        _say(
+            f"created a new fingerprint key in {resolved.source} (mode 0600). Fingerprints match only "
+            "between scans with the same key; set MYNUMBER_DLP_FINGERPRINT_KEY or fingerprint_key in the "
+            "config to share one."
+        )
+    return resolved
+
+
+def _ruleset(dirs: list[Path]) -> Ruleset:
+    try:
+        return load_ruleset(dirs)
+    except RuleError as exc:
+        raise UsageError(f"rules: {exc}") from None
+
+
+def _writer(fmt: str, out: TextIO, ruleset: Ruleset) -> Writer:
+    if fmt == "jsonl":
+        return JsonlWriter(out)
+    if fmt == "json":
+        return JsonWriter(out)
+    if fmt == "csv":
+        return CsvWriter(out)
+    if fmt == "sarif":
+        return SarifWriter(out, [(r.id, r.name, r.description) for r in ruleset.rules])
+    return TextWriter(out)
+
+
+class _Progress:
+    """A progress bar on stderr (files and bytes), only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+
+    def total(self, n: int) -> None:
+        if self.enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=n, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def step(self, files: int, size: int) -> None:
+        if self.bar is not None:
+            self.bar.update(files)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    try:
+        config = load_scan_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    ruleset = _ruleset(list(config.rules_dirs) + args.rules)
+    key = _key(config).key
+    known_path = args.known or config.known_numbers
+    known: frozenset[str] = frozenset()
+    if known_path is not None:
+        try:
+            known = load_list(Path(known_path))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"known-numbers list: {exc}") from None
+    min_conf = Confidence.parse(args.min_confidence) if args.min_confidence else config.min_confidence
+    jobs = args.jobs if args.jobs is not None else config.jobs
+    options = AuditOptions(
+        min_confidence=min_conf,
+        jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
+        walk=WalkOptions(
+            exclude=tuple(config.exclude) + tuple(args.exclude),
+            follow_symlinks=args.follow_symlinks or config.follow_symlinks,
+        ),
+    )
+    engine = Engine(ruleset, Fingerprinter(key), known)
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    progress = _Progress(enabled=sys.stderr.isatty() and not args.no_progress)
+    try:
+        writer = _writer(args.format, out, ruleset)
+        summary = run_audit(
+            engine, key.encode("utf-8"), args.paths, options, writer.record, progress.step, progress.total
+        )
+        progress.close()
+        writer.close(summary)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if args.fail_on_unscanned and summary.total_not_scanned:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if summary.total_findings else EXIT_CLEAN
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    dirs = [Path(d) for d in args.dirs]
+    try:
+        ruleset = load_ruleset(dirs, shipped=not args.only)
+    except RuleError as exc:
+        _say(f"rules: {exc}")
+        return EXIT_ERROR
+    for rule in ruleset.rules:
+        words = sum(len(g.words) for g in rule.positive + rule.negative)
+        print(
+            f"ok  {rule.id}: {len(rule.forms)} forms, {words} context words, "
+            f"thresholds {rule.thresholds.low}/{rule.thresholds.medium}/{rule.thresholds.high}"
+            f"  ({', '.join(rule.sources)})"
+        )
+    print(f"ruleset version {ruleset.version}")
+    return EXIT_CLEAN
+
+
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    try:
+        config = load_scan_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    fp = Fingerprinter(_key(config).key)
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    text = raw.decode("utf-8-sig", errors="replace")
+    try:
+        fingerprints, stats = fingerprints_from_text(text, fp, args.column)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    content = write_list(fingerprints)
+    if args.output:
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(content)
+    else:
+        sys.stdout.write(content)
+    _say(
+        f"{len(fingerprints)} fingerprints from {stats.valid} valid numbers; "
+        f"{stats.invalid} with a wrong check digit and {stats.skipped} other cells ignored"
+    )
+    return EXIT_CLEAN
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from scanner.demo import write_demo_files
+
+    target = Path(args.dir) if args.dir else None
+    directory = write_demo_files(target)
+    _say(f"example files written to {directory}; scanning them:")
+    scan_args = build_parser().parse_args(["scan", str(directory), "--format", args.format, "-j", "1"])
+    return cmd_scan(scan_args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="mynumber-dlp",
+        description="Find Japanese Individual Numbers (マイナンバー) in files; report them masked and fingerprinted.",
+    )
+    p.add_argument("--version", action="version", version=f"mynumber-dlp {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("scan", help="scan files and directories", description=cmd_scan.__doc__)
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--format", "-f", choices=FORMATS, default="text")
+    s.add_argument("--min-confidence", choices=("low", "medium", "high"), help="default: low (or the config's)")
+    s.add_argument("--fail-on-unscanned", action="store_true", help="exit 2 when any item could not be scanned")
+    s.add_argument("-j", "--jobs", type=int, help="worker processes (default: one per core)")
+    s.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip matching files/dirs")
+    s.add_argument("--follow-symlinks", action="store_true", help="follow symlinks met while walking")
+    s.add_argument("--rules", action="append", default=[], type=Path, metavar="DIR", help="extra rule directory")
+    s.add_argument("--known", type=Path, metavar="FILE", help="fingerprint list from `mynumber-dlp fingerprint`")
+    s.add_argument("--config", type=Path, metavar="FILE")
+    s.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    s.set_defaults(func=cmd_scan)
+
+    r = sub.add_parser("rules", help="work with rule files")
+    rsub = r.add_subparsers(dest="rules_command", required=True)
+    rc = rsub.add_parser("check", help="validate rule directories (on top of the shipped rules)")
+    rc.add_argument("dirs", nargs="*", metavar="DIR")
+    rc.add_argument("--only", action="store_true", help="check DIRs alone, without the shipped rules")
+    rc.set_defaults(func=cmd_rules_check)
+    rp = rsub.add_parser("path", help="print where the shipped rules are")
+    rp.set_defaults(func=lambda a: print(shipped_rules_dir()) or EXIT_CLEAN)
+
+    f = sub.add_parser("fingerprint", help="turn a list of known numbers into a fingerprint list")
+    f.add_argument("file", metavar="FILE", help="one number per line, or a CSV (see --column); - for stdin")
+    f.add_argument("--column", help="CSV column header holding the numbers")
+    f.add_argument("-o", "--output", metavar="FILE", help="write the list here (mode 0600)")
+    f.add_argument("--config", type=Path, metavar="FILE")
+    f.set_defaults(func=cmd_fingerprint)
+
+    d = sub.add_parser("demo", help="write example files with synthetic numbers and scan them")
+    d.add_argument("dir", nargs="?", help="where to write the examples (default: a new temporary directory)")
+    d.add_argument("--format", "-f", choices=FORMATS, default="text")
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``mynumber-dlp`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        _say(str(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped into head): not an error of the scan
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR

@@ -1,0 +1,308 @@
+"""The detection core: text in, findings out. Pure and synchronous; no I/O.
+
+``Engine`` compiles a ruleset once. ``Engine.document()`` gives a
+``DocumentScanner`` that takes the text of one document in chunks of any size
+and returns findings; memory stays bounded however long the document is.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import regex
+
+from scanner.detect.candidates import Candidate, CandidateFinder
+from scanner.detect.evidence import SlotKey, SlotStats, slot_evidence
+from scanner.detect.finding import Confidence, Finding
+from scanner.detect.keywords import Keyword, KeywordIndex
+from scanner.detect.scorer import ContextHit, clamp, confidence_of, context_score
+from scanner.detect.structure import TableLayout, column_of, detect_table, nearest_label, next_label_start
+from scanner.detect.textfold import fold, unescape_json
+from scanner.privacy.fingerprint import Fingerprinter, mask
+from scanner.rules.model import Rule, Ruleset
+
+HEAD_CHARS = 64 * 1024
+"""Text gathered from the start of a document before scanning, to recognise a table header."""
+KEEP_BEHIND = 4096
+"""Characters kept before the scan position: left context, labels, the start of a long CSV line."""
+MAX_CANDIDATE_CHARS = 48
+"""Longest candidate plus the characters its boundary checks look at."""
+ADJUST_SPAN = 8
+"""Characters before and after a candidate that adjustments look at."""
+MAX_PENDING = 20_000
+"""Findings held for document evidence before the oldest are settled with the evidence so far."""
+KNOWN_NUMBER_SCORE = 1.0
+"""Score of a finding whose fingerprint is on the known-numbers list."""
+LABEL_CACHE_SIZE = 10_000
+"""Distinct label texts whose keywords are remembered per document."""
+
+
+@dataclass(slots=True)
+class _CompiledAdjustment:
+    reason: str
+    weight: float
+    before: regex.Pattern[str] | None
+    after: regex.Pattern[str] | None
+    digits: regex.Pattern[str] | None
+
+
+@dataclass(slots=True)
+class _CompiledRule:
+    rule: Rule
+    finder: CandidateFinder
+    adjustments: tuple[_CompiledAdjustment, ...]
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A valid candidate waiting for its slot's document evidence."""
+
+    rule_index: int
+    line: int
+    column: int
+    partial: float
+    reasons: list[str]
+    slot: SlotKey
+    masked: str
+    fingerprint: str
+
+
+def _compile(p: str | None) -> regex.Pattern[str] | None:
+    return regex.compile(p, regex.IGNORECASE) if p else None
+
+
+class Engine:
+    """A compiled ruleset plus the fingerprint key: builds document scanners."""
+
+    def __init__(self, ruleset: Ruleset, fingerprinter: Fingerprinter, known: frozenset[str] = frozenset()) -> None:
+        self.ruleset = ruleset
+        self.fingerprint = fingerprinter
+        self.known = known
+        """Fingerprints of numbers known to be real (exact data match)."""
+        self.rules: tuple[_CompiledRule, ...] = tuple(
+            _CompiledRule(
+                rule=r,
+                finder=CandidateFinder(r.forms, r.validator),
+                adjustments=tuple(
+                    _CompiledAdjustment(f"adjust:{a.name}", a.weight, _compile(a.before), _compile(a.after), _compile(a.digits))
+                    for a in r.adjustments
+                ),
+            )
+            for r in ruleset.rules
+        )
+        keywords = [
+            Keyword(i, word, sign * group.weight)
+            for i, r in enumerate(ruleset.rules)
+            for sign, groups in ((1, r.positive), (-1, r.negative))
+            for group in groups
+            for word in group.words
+        ]
+        self.keywords = KeywordIndex(keywords)
+        self.window = max(r.context.window for r in ruleset.rules)
+        self.behind = max(KEEP_BEHIND, self.window, *(r.context.label_window for r in ruleset.rules))
+        self.ahead = self.window + MAX_CANDIDATE_CHARS + ADJUST_SPAN
+
+    def document(self) -> DocumentScanner:
+        """A scanner for one document; feed it text in order, then close it."""
+        return DocumentScanner(self)
+
+    def scan_text(self, text: str) -> list[Finding]:
+        """All findings in one whole text."""
+        doc = self.document()
+        return doc.feed(text) + doc.close()
+
+    def scan_chunks(self, chunks: Iterable[str]) -> Iterable[Finding]:
+        """Findings of one document given as consecutive chunks, as soon as they are settled."""
+        doc = self.document()
+        for chunk in chunks:
+            yield from doc.feed(chunk)
+        yield from doc.close()
+
+
+class DocumentScanner:
+    """Streams one document: candidates, context, structure and document evidence."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._e = engine
+        self._buf = ""
+        self._buf_abs = 0
+        """Absolute offset of ``_buf[0]`` in the document."""
+        self._next = 0
+        """Absolute offset from which candidate starts are still to be examined."""
+        self._line_no = 1
+        self._line_pos = 0
+        """Absolute offset up to which newlines are counted."""
+        self._line_start = 0
+        """Absolute offset where the line holding ``_line_pos`` starts."""
+        self._layout: TableLayout | None = None
+        self._layout_known = False
+        self._table_columns: list[list[Keyword]] = []
+        self._pending: deque[_Pending] = deque()
+        self._slots: dict[SlotKey, SlotStats] = {}
+        self._label_cache: dict[str, list[Keyword]] = {}
+
+    # -- public ---------------------------------------------------------------
+
+    def feed(self, text: str) -> list[Finding]:
+        """Add the next piece of the document; returns the findings settled so far."""
+        self._buf += text
+        if not self._layout_known and len(self._buf) < HEAD_CHARS:
+            return []
+        return self._process(final=False)
+
+    def close(self) -> list[Finding]:
+        """End of document: settle every remaining finding."""
+        out = self._process(final=True)
+        out.extend(self._settle(len(self._pending)))
+        return out
+
+    # -- scanning ---------------------------------------------------------------
+
+    def _process(self, final: bool) -> list[Finding]:
+        if not self._layout_known:
+            self._learn_layout(self._buf[:HEAD_CHARS])
+        buf = self._buf
+        start = self._next - self._buf_abs
+        limit = len(buf) if final else len(buf) - self._e.ahead
+        if limit > start:
+            cands = [
+                (c.start, i, c)
+                for i, cr in enumerate(self._e.rules)
+                for c in cr.finder.find(buf, start, limit)
+            ]
+            if len(self._e.rules) > 1:
+                cands.sort(key=lambda t: (t[0], t[1]))
+            for _, i, c in cands:
+                self._examine(i, c)
+            self._next = self._buf_abs + limit
+            self._trim(limit)
+        overflow = len(self._pending) - MAX_PENDING
+        return self._settle(overflow + MAX_PENDING // 2) if overflow > 0 else []
+
+    def _trim(self, limit: int) -> None:
+        cut = max(0, limit - self._e.behind)
+        if cut <= 0:
+            return
+        self._advance_lines(self._buf_abs + cut)
+        self._buf = self._buf[cut:]
+        self._buf_abs += cut
+
+    def _advance_lines(self, abs_pos: int) -> None:
+        a = self._line_pos - self._buf_abs
+        b = abs_pos - self._buf_abs
+        if b <= a:
+            return
+        n = self._buf.count("\n", a, b)
+        if n:
+            self._line_no += n
+            self._line_start = self._buf_abs + self._buf.rfind("\n", a, b) + 1
+        self._line_pos = abs_pos
+
+    def _learn_layout(self, head: str) -> None:
+        self._layout_known = True
+        self._layout = detect_table(head)
+        if self._layout is not None:
+            self._table_columns = [self._e.keywords.words_in(cell) for cell in self._layout.header]
+
+    # -- one candidate -------------------------------------------------------------
+
+    def _structure(self, c: Candidate) -> tuple[list[Keyword], str, int, int, SlotKey | None]:
+        """Header/label keywords, their kind and distance, where the value's own field starts, its slot."""
+        layout = self._layout
+        if layout is not None and self._line_no - 1 > layout.header_line:
+            line_start = self._line_start - self._buf_abs
+            if line_start >= 0:
+                col = column_of(self._buf[line_start : c.start], layout.delimiter)
+                kws = self._table_columns[col] if col < len(self._table_columns) else []
+                return kws, "column", 0, line_start, ("column", col)
+        window = self._e.rules[0].rule.context.label_window
+        label = nearest_label(self._buf[max(0, c.start - window) : c.start])
+        if label is None:
+            return [], "label", 0, 0, None
+        kws = self._label_cache.get(label.text)
+        if kws is None:
+            kws = self._e.keywords.words_in(label.text)
+            if len(self._label_cache) < LABEL_CACHE_SIZE:
+                self._label_cache[label.text] = kws
+        # A label that names something (個人番号, 電話番号) starts the value's field; a speaker's
+        # name in a chat ("鈴木:") does not, and words before it still count.
+        field_start = c.start - label.distance - label.length if kws else 0
+        return kws, label.kind, label.distance, field_start, ("label", fold(unescape_json(label.text)))
+
+    def _examine(self, rule_index: int, c: Candidate) -> None:
+        cr = self._e.rules[rule_index]
+        rule = cr.rule
+        buf = self._buf
+        self._advance_lines(self._buf_abs + c.start)
+        struct_kws, kind, distance, field_start, slot = self._structure(c)
+        # Words before the value's own label or row, and from the next label on, belong to other fields.
+        left_start = max(0, c.start - rule.context.window, field_start)
+        right = buf[c.end : c.end + rule.context.window]
+        right = right[: next_label_start(right)]
+        hits = [
+            ContextHit("keyword", h.keyword.word, h.keyword.weight, h.distance, False)
+            for h in self._e.keywords.around(buf[left_start : c.start], right)
+            if h.keyword.rule_index == rule_index
+        ]
+        hits.extend(ContextHit(kind, k.word, k.weight, distance, True) for k in struct_kws if k.rule_index == rule_index)
+        ctx, reasons, positive = context_score(hits, rule.context, rule.structure_factor)
+        if slot is None:
+            slot = ("text", positive)
+        slot = (rule_index, slot)
+        stats = self._slots.get(slot)
+        if stats is None:
+            stats = self._slots[slot] = SlotStats()
+        if not c.valid:
+            stats.add(False, None)
+            return
+        fingerprint = self._e.fingerprint(c.digits)
+        stats.add(True, fingerprint)
+        score = rule.forms[c.form].score + ctx
+        reasons = ["check-digit", f"form:{rule.forms[c.form].name}", *reasons]
+        if cr.adjustments:
+            before = buf[max(0, c.start - ADJUST_SPAN) : c.start]
+            after = buf[c.end : c.end + ADJUST_SPAN]
+            for adj in cr.adjustments:
+                # An adjustment applies when any of its conditions holds.
+                if (
+                    (adj.before is not None and adj.before.search(before))
+                    or (adj.after is not None and adj.after.search(after))
+                    or (adj.digits is not None and adj.digits.search(c.digits))
+                ):
+                    score += adj.weight
+                    reasons.append(adj.reason)
+        self._pending.append(
+            _Pending(
+                rule_index=rule_index,
+                line=self._line_no,
+                column=self._buf_abs + c.start - self._line_start + 1,
+                partial=score,
+                reasons=reasons,
+                slot=slot,
+                masked=mask(c.digits),
+                fingerprint=fingerprint,
+            )
+        )
+
+    def _settle(self, count: int) -> list[Finding]:
+        out: list[Finding] = []
+        for _ in range(min(count, len(self._pending))):
+            p = self._pending.popleft()
+            rule = self._e.rules[p.rule_index].rule
+            delta, why = slot_evidence(self._slots[p.slot], rule.document)
+            score = p.partial + delta
+            reasons = p.reasons + [why] if why else p.reasons
+            if p.fingerprint in self._e.known:
+                score = max(score, KNOWN_NUMBER_SCORE)
+                reasons = reasons + ["known-number"]
+            score = clamp(score)
+            level = confidence_of(score, rule.thresholds)
+            if level is None:
+                continue
+            out.append(Finding(rule.id, p.line, p.column, level, score, p.masked, p.fingerprint, tuple(reasons)))
+        return out
+
+
+__all__ = ["Engine", "DocumentScanner", "Finding", "Confidence"]

@@ -1,0 +1,95 @@
+"""One Aho-Corasick automaton over every context word of every rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ahocorasick
+
+from scanner.detect.textfold import fold, fold_keyword, unescape_json
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    """A context word as written in the rules."""
+
+    rule_index: int
+    """Which rule of the ruleset the word belongs to."""
+    word: str
+    """The word as written in the rule file (shown in reasons)."""
+    weight: float
+    """Positive raises the score, negative lowers it."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordHit:
+    """A keyword found near a candidate."""
+
+    keyword: Keyword
+    distance: int
+    """Characters between the keyword and the candidate (0 = touching)."""
+
+
+class KeywordIndex:
+    """Case- and width-insensitive search for many words at once."""
+
+    def __init__(self, keywords: list[Keyword]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        entries: dict[str, list[Keyword]] = {}
+        for kw in keywords:
+            for form in fold_keyword(kw.word):
+                if form.strip():
+                    entries.setdefault(form, []).append(kw)
+        for form, kws in entries.items():
+            self._automaton.add_word(form, (len(form), tuple(kws)))
+        self._empty = not entries
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[tuple[int, int, tuple[Keyword, ...]]]:
+        """All (start, end, keywords) occurrences in ``text``, offsets into ``text``."""
+        if self._empty or not text:
+            return []
+        folded = fold(text)
+        hits = sorted(
+            ((end + 1 - n, end + 1, kws) for end, (n, kws) in self._automaton.iter(folded)),
+            key=lambda h: (h[0], -h[1]),
+        )
+        # Keep the longest words: 番号 inside 注文番号, カード番号 inside マイナンバーカード番号.
+        kept: list[tuple[int, int, tuple[Keyword, ...]]] = []
+        for hit in hits:
+            if kept and hit[1] <= kept[-1][1]:
+                continue
+            if not self._bounded(folded, hit[0], hit[1]):
+                continue
+            kept.append(hit)
+        return kept
+
+    @staticmethod
+    def _bounded(folded: str, start: int, end: int) -> bool:
+        """ASCII words must not sit inside longer ASCII words (tel in hotel, id in valid)."""
+        if folded[start].isascii() and folded[start].isalpha() and start > 0:
+            before = folded[start - 1]
+            if before.isascii() and before.isalpha():
+                return False
+        if folded[end - 1].isascii() and folded[end - 1].isalpha() and end < len(folded):
+            after = folded[end]
+            if after.isascii() and after.isalpha():
+                return False
+        return True
+
+    def around(self, left: str, right: str) -> list[KeywordHit]:
+        """Keywords in the text just before (``left``) and after (``right``) a candidate."""
+        hits: list[KeywordHit] = []
+        left = unescape_json(left)
+        right = unescape_json(right)
+        n = len(left)
+        for _start, end, kws in self.find(left):
+            hits.extend(KeywordHit(kw, n - end) for kw in kws)
+        for start, _end, kws in self.find(right):
+            hits.extend(KeywordHit(kw, start) for kw in kws)
+        return hits
+
+    def words_in(self, text: str) -> list[Keyword]:
+        """Keywords anywhere in a short text such as a column header or a label."""
+        return [kw for _s, _e, kws in self.find(unescape_json(text)) for kw in kws]

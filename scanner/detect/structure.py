@@ -1,0 +1,133 @@
+"""Structure as context: table columns, JSON keys, form labels, XML elements.
+
+A value under a column headed 個人番号, after a key ``"my_number":`` or after a
+label 「個人番号：」 belongs to that header, however far away the header is.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+import regex
+
+TABLE_SNIFF_LINES = 50
+"""Lines from the start of a document examined to decide whether it is a table."""
+TABLE_MIN_ROWS = 2
+"""Rows (header included) with the same field count needed to call a document a table."""
+TABLE_MIN_CONSISTENCY = 0.6
+"""Share of sniffed lines that must have the table's field count."""
+DELIMITERS = (",", "\t", ";", "|")
+
+_LONG_DIGITS = regex.compile(r"[0-9\uFF10-\uFF19]{6,}")
+_LETTER = regex.compile(r"[^\W\d_]")
+
+# The nearest of these before a value is its label. Alternatives, in order:
+# JSON key, XML/HTML start tag, bracketed label, "key:" / "key=" / "key：", a short line of its own.
+LABEL_PATTERN = regex.compile(
+    r"""
+      "(?P<json>(?:[^"\\\n]|\\.){1,64})"\s*:
+    | <(?P<xml>[A-Za-z_][\w.:-]{0,40})(?:\s[^<>\n]{0,200})?>
+    | [【\[［〔](?P<bracket>[^】\]］〕\n]{1,24})[】\]］〕]
+    | (?P<kv>[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24})[ \t\u3000]*[:：=]
+    | (?m:^[ \t\u3000]*(?P<line>[^\d\uFF10-\uFF19\n:：]{1,24}?)[ \t\u3000]*$)
+    """,
+    regex.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """A delimited table found at the start of a document."""
+
+    delimiter: str
+    header_line: int
+    """0-based line index of the header row."""
+    header: tuple[str, ...]
+    """Header cells as written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """The label a value sits under."""
+
+    text: str
+    kind: str
+    """``key`` for a JSON key or XML element, ``label`` otherwise (shown in reasons)."""
+    distance: int
+    """Characters between the end of the label and the value."""
+    length: int
+    """Characters the label itself takes (with its quotes, brackets or colon)."""
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    if any(_LONG_DIGITS.search(c) for c in cells):
+        return False
+    return sum(1 for c in cells if _LETTER.search(c)) >= max(1, len(cells) // 2)
+
+
+def detect_table(head: str) -> TableLayout | None:
+    """Decide from the first lines whether the document is a delimited table, and find its header."""
+    lines = head.splitlines()[:TABLE_SNIFF_LINES]
+    if head and not head.endswith(("\n", "\r")) and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut short
+    best: TableLayout | None = None
+    best_rows = 0
+    for delim in DELIMITERS:
+        counted = [(i, _fields(line, delim)) for i, line in enumerate(lines) if line.strip()]
+        counts = [len(f) for _, f in counted if len(f) > 1]
+        if len(counts) < TABLE_MIN_ROWS:
+            continue
+        modal = max(set(counts), key=counts.count)
+        rows = counts.count(modal)
+        if rows < TABLE_MIN_ROWS or rows / len(counted) < TABLE_MIN_CONSISTENCY or rows <= best_rows:
+            continue
+        for i, fields in counted:
+            if len(fields) == modal and _looks_like_header(fields):
+                best = TableLayout(delim, i, tuple(fields))
+                best_rows = rows
+                break
+    return best
+
+
+def column_of(line_prefix: str, delimiter: str) -> int:
+    """0-based column of a value whose line starts with ``line_prefix`` (quotes respected)."""
+    if '"' not in line_prefix:
+        return line_prefix.count(delimiter)
+    return max(0, len(_fields(line_prefix, delimiter)) - 1)
+
+
+_NEXT_LABEL = regex.compile(
+    r"""
+      "(?:[^"\\\n]|\\.){1,64}"\s*:
+    | <[A-Za-z_][\w.:-]{0,40}(?:\s[^<>\n]{0,200})?>
+    | [【\[［〔][^】\]］〕\n]{1,24}[】\]］〕]
+    | [^\s:：=,，、;；|"'<>\[\]【】「」()（）{}0-9\uFF10-\uFF19]{1,24}[ \t\u3000]*[:：=]
+    """,
+    regex.VERBOSE,
+)
+
+
+def next_label_start(after: str) -> int:
+    """Where the next field's label starts in the text after a value (``len(after)`` if none)."""
+    m = _NEXT_LABEL.search(after)
+    return m.start() if m else len(after)
+
+
+def nearest_label(before: str) -> Label | None:
+    """The last label in ``before`` (the text preceding a value), if any."""
+    last = None
+    for m in LABEL_PATTERN.finditer(before):
+        last = m
+    if last is None:
+        return None
+    group = last.lastgroup or "line"
+    kind = "key" if group in ("json", "xml") else "label"
+    return Label(text=last.group(group).strip(), kind=kind, distance=len(before) - last.end(), length=last.end() - last.start())

@@ -1,0 +1,1 @@
+"""Everything that decides what of a number may leave the process."""

@@ -1,0 +1,89 @@
+"""SARIF 2.1.0 output, for code-scanning dashboards and CI annotations."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from scanner import __version__
+from scanner.report.records import Record, Summary
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"high": "error", "medium": "warning", "low": "note"}
+"""Confidence -> SARIF result level."""
+FINGERPRINT_KEY = "myNumberHmac/v1"
+
+
+class SarifWriter:
+    """One SARIF log with a run whose results are the findings; not-scanned items are notifications."""
+
+    def __init__(self, out: TextIO, rules: list[tuple[str, str, str]]) -> None:
+        self.out = out
+        self.rules = rules
+        """(id, name, description) of each rule in the ruleset."""
+        self.results: list[dict] = []
+        self.notifications: list[dict] = []
+
+    def record(self, rec: Record) -> None:
+        uri = rec["path"]
+        if rec["type"] == "finding":
+            self.results.append(
+                {
+                    "ruleId": rec["rule"],
+                    "level": LEVELS[rec["confidence"]],
+                    "message": {"text": f"Possible My Number {rec['masked']} ({rec['confidence']} confidence)"},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": uri},
+                                "region": {"startLine": rec["line"], "startColumn": rec["column"]},
+                            },
+                            **({"logicalLocations": [{"fullyQualifiedName": rec["member"]}]} if rec["member"] else {}),
+                        }
+                    ],
+                    "partialFingerprints": {FINGERPRINT_KEY: rec["fingerprint"]},
+                    "properties": {
+                        "confidence": rec["confidence"],
+                        "score": rec["score"],
+                        "masked": rec["masked"],
+                        "reasons": rec["reasons"],
+                        "member": rec["member"],
+                    },
+                }
+            )
+        else:
+            self.notifications.append(
+                {
+                    "level": "warning",
+                    "message": {"text": f"not scanned: {rec['reason']} ({rec['detail']})"},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
+                    "properties": {"reason": rec["reason"], "member": rec["member"], "detail": rec["detail"]},
+                }
+            )
+
+    def close(self, summary: Summary) -> None:
+        log = {
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "mynumber-dlp",
+                            "version": __version__,
+                            "rules": [
+                                {"id": rid, "name": name, "shortDescription": {"text": desc or name}}
+                                for rid, name, desc in self.rules
+                            ],
+                        }
+                    },
+                    "invocations": [
+                        {"executionSuccessful": True, "toolExecutionNotifications": self.notifications}
+                    ],
+                    "results": self.results,
+                    "properties": {"summary": summary.record()},
+                }
+            ],
+        }
+        json.dump(log, self.out, ensure_ascii=False, indent=2)
+        self.out.write("\n")

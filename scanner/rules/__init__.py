@@ -1,0 +1,1 @@
+"""Detection rules: the data model and the loader of rule files."""

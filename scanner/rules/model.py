@@ -1,0 +1,102 @@
+"""The immutable, validated form of rule files (see rules/*.toml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One way a number is written, as a regex over the text."""
+
+    name: str
+    """Shown in reasons as ``form:<name>``."""
+    pattern: str
+    """Regex with placeholders expanded; its whole match is the candidate."""
+    score: float
+    """Score of a check-digit-valid candidate of this form before any context."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContextGroup:
+    """Context words that share a weight."""
+
+    name: str
+    weight: float
+    """Always >= 0; the group's polarity says whether it raises or lowers."""
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A score change when the text right around the digits, or the digits, look a certain way."""
+
+    name: str
+    weight: float
+    before: str | None
+    """Regex searched in the few characters before the candidate."""
+    after: str | None
+    """Regex searched in the few characters after the candidate."""
+    digits: str | None
+    """Regex matched against the 12 normalised digits."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Lowest score of each confidence level; below ``low`` nothing is reported."""
+
+    low: float
+    medium: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class ContextSettings:
+    """How far and how strongly context words count."""
+
+    window: int
+    near: int
+    far_factor: float
+    attenuation: float
+    label_window: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSettings:
+    """Evidence from all values of one slot (column, JSON key, label, free text)."""
+
+    roster_min_distinct: int
+    roster_min_valid_ratio: float
+    roster_weight: float
+    coincidence_min_values: int
+    coincidence_max_valid_ratio: float
+    coincidence_weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A detector: candidate forms, a validator, context and scoring."""
+
+    id: str
+    name: str
+    description: str
+    validator: str
+    forms: tuple[Form, ...]
+    positive: tuple[ContextGroup, ...]
+    negative: tuple[ContextGroup, ...]
+    adjustments: tuple[Adjustment, ...]
+    thresholds: Thresholds
+    context: ContextSettings
+    structure_factor: float
+    document: DocumentSettings
+    sources: tuple[str, ...]
+    """Rule files this rule was assembled from, in merge order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    """All enabled rules, plus a digest that changes whenever any rule changes."""
+
+    rules: tuple[Rule, ...]
+    version: str
+    """Short SHA-256 of the merged rule data; stored with scan state to trigger rescans."""
