@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -85,7 +86,9 @@ class _Progress:
         if self.enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=n, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False)
+            # a pseudo-terminal may report size 0x0, with which tqdm hides its bar
+            size = shutil.get_terminal_size()
+            self.bar = tqdm(total=n, unit="file", file=sys.stderr, ncols=size.columns, nrows=size.lines, leave=False)
 
     def step(self, files: int, size: int) -> None:
         if self.bar is not None:

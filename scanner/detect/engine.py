@@ -18,7 +18,17 @@ from scanner.detect.evidence import SlotKey, SlotStats, slot_evidence
 from scanner.detect.finding import Confidence, Finding
 from scanner.detect.keywords import Keyword, KeywordIndex
 from scanner.detect.scorer import ContextHit, clamp, confidence_of, context_score
-from scanner.detect.structure import TableLayout, column_of, detect_table, nearest_label, next_label_start
+from scanner.detect.structure import (
+    LocalTable,
+    TableLayout,
+    column_cells,
+    column_of,
+    detect_table,
+    find_local_header,
+    local_table_delimiter,
+    nearest_label,
+    next_label_start,
+)
 from scanner.detect.textfold import fold, unescape_json
 from scanner.privacy.fingerprint import Fingerprinter, mask
 from scanner.rules.model import Rule, Ruleset
@@ -31,10 +41,12 @@ MAX_CANDIDATE_CHARS = 48
 """Longest candidate plus the characters its boundary checks look at."""
 ADJUST_SPAN = 8
 """Characters before and after a candidate that adjustments look at."""
-MAX_PENDING = 20_000
+MAX_PENDING = 10_000
 """Findings held for document evidence before the oldest are settled with the evidence so far."""
 KNOWN_NUMBER_SCORE = 1.0
 """Score of a finding whose fingerprint is on the known-numbers list."""
+TOPIC_MIN_WEIGHT = 0.3
+"""Only words at least this strong (マイナンバー, 扶養控除) set a conversation's topic."""
 LABEL_CACHE_SIZE = 10_000
 """Distinct label texts whose keywords are remembered per document."""
 
@@ -142,6 +154,10 @@ class DocumentScanner:
         self._pending: deque[_Pending] = deque()
         self._slots: dict[SlotKey, SlotStats] = {}
         self._label_cache: dict[str, list[Keyword]] = {}
+        self._local: LocalTable | None = None
+        self._local_row_start = 0
+        """Absolute offset of the last row seen of ``_local``."""
+        self._local_columns: list[list[Keyword]] = []
 
     # -- public ---------------------------------------------------------------
 
@@ -211,12 +227,18 @@ class DocumentScanner:
     def _structure(self, c: Candidate) -> tuple[list[Keyword], str, int, int, SlotKey | None]:
         """Header/label keywords, their kind and distance, where the value's own field starts, its slot."""
         layout = self._layout
-        if layout is not None and self._line_no - 1 > layout.header_line:
-            line_start = self._line_start - self._buf_abs
-            if line_start >= 0:
-                col = column_of(self._buf[line_start : c.start], layout.delimiter)
-                kws = self._table_columns[col] if col < len(self._table_columns) else []
-                return kws, "column", 0, line_start, ("column", col)
+        line_start = self._line_start - self._buf_abs
+        if layout is not None and self._line_no - 1 > layout.header_line and line_start >= 0:
+            col = column_of(self._buf[line_start : c.start], layout.delimiter)
+            kws = self._table_columns[col] if col < len(self._table_columns) else []
+            return kws, "column", 0, line_start, ("column", col)
+        if line_start >= 0:
+            table = self._local_table(c, line_start)
+            if table is not None:
+                col = column_of(self._buf[line_start : c.start], table.delimiter)
+                cells = self._local_columns
+                kws = cells[col] if col < len(cells) else []
+                return kws, "column", 0, line_start if kws else 0, ("table", table.header_line, col)
         window = self._e.rules[0].rule.context.label_window
         label = nearest_label(self._buf[max(0, c.start - window) : c.start])
         if label is None:
@@ -231,6 +253,36 @@ class DocumentScanner:
         field_start = c.start - label.distance - label.length if kws else 0
         return kws, label.kind, label.distance, field_start, ("label", fold(unescape_json(label.text)))
 
+    def _local_table(self, c: Candidate, line_start: int) -> LocalTable | None:
+        """The table (Markdown, pasted TSV/CSV) a value's line belongs to, with a header above it."""
+        buf = self._buf
+        line_end = buf.find("\n", c.end)
+        found = local_table_delimiter(buf[line_start : len(buf) if line_end < 0 else line_end])
+        if found is None:
+            return None
+        delim, count = found
+        cached = self._local
+        if cached is not None and (cached.delimiter, cached.count) == (delim, count):
+            last = self._local_row_start - self._buf_abs
+            if 0 <= last <= line_start and all(
+                row.count(delim) == count for row in buf[last:line_start].split("\n")[:-1]
+            ):
+                self._local_row_start = self._buf_abs + line_start
+                return cached
+        above_from = max(0, line_start - KEEP_BEHIND)
+        lines = buf[above_from:line_start].split("\n")[:-1]
+        if above_from > 0 or self._buf_abs > 0:
+            lines = lines[1:]  # the first piece may be the tail of a longer line
+        top = find_local_header(lines, delim, count)
+        if top is None:
+            return None
+        header_text = lines[top]
+        table = LocalTable(delim, count, self._line_no - (len(lines) - top), tuple(header_text.split(delim)))
+        self._local = table
+        self._local_row_start = self._buf_abs + line_start
+        self._local_columns = [self._e.keywords.words_in(cell) for cell in column_cells(header_text, delim)]
+        return table
+
     def _examine(self, rule_index: int, c: Candidate) -> None:
         cr = self._e.rules[rule_index]
         rule = cr.rule
@@ -238,12 +290,16 @@ class DocumentScanner:
         self._advance_lines(self._buf_abs + c.start)
         struct_kws, kind, distance, field_start, slot = self._structure(c)
         # Words before the value's own label or row, and from the next label on, belong to other fields.
-        left_start = max(0, c.start - rule.context.window, field_start)
+        # A blank line ends a paragraph: context does not reach across it.
+        left = buf[max(0, c.start - rule.context.window, field_start) : c.start]
+        left = left[left.rfind("\n\n") + 1 :] if "\n\n" in left else left
         right = buf[c.end : c.end + rule.context.window]
         right = right[: next_label_start(right)]
+        right = right[: right.find("\n\n")] if "\n\n" in right else right
+        other_line = rule.context.other_line_factor
         hits = [
-            ContextHit("keyword", h.keyword.word, h.keyword.weight, h.distance, False)
-            for h in self._e.keywords.around(buf[left_start : c.start], right)
+            ContextHit("keyword", h.keyword.word, h.keyword.weight, h.distance, False, 1.0 if h.same_line else other_line)
+            for h in self._e.keywords.around(left, right)
             if h.keyword.rule_index == rule_index
         ]
         hits.extend(ContextHit(kind, k.word, k.weight, distance, True) for k in struct_kws if k.rule_index == rule_index)
@@ -257,6 +313,11 @@ class DocumentScanner:
         if not c.valid:
             stats.add(False, None)
             return
+        if rule.context.topic_window > rule.context.window and not any(h.weight > 0 for h in hits):
+            topic = self._topic(rule_index, c.start - len(left), c.start)
+            if topic is not None:
+                hits.append(topic)
+                ctx, reasons, _ = context_score(hits, rule.context, rule.structure_factor)
         fingerprint = self._e.fingerprint(c.digits)
         stats.add(True, fingerprint)
         score = rule.forms[c.form].score + ctx
@@ -285,6 +346,17 @@ class DocumentScanner:
                 fingerprint=fingerprint,
             )
         )
+
+    def _topic(self, rule_index: int, before: int, value_start: int) -> ContextHit | None:
+        """The nearest strong positive word before the context window: what the conversation is about."""
+        ctx = self._e.rules[rule_index].rule.context
+        start = max(0, before - (ctx.topic_window - ctx.window))
+        best = None
+        for _s, end, kws in self._e.keywords.find(self._buf[start:before]):
+            for kw in kws:
+                if kw.rule_index == rule_index and kw.weight >= TOPIC_MIN_WEIGHT:
+                    best = ContextHit("topic", kw.word, kw.weight, value_start - start - end, True, ctx.topic_factor)
+        return best
 
     def _settle(self, count: int) -> list[Finding]:
         out: list[Finding] = []

@@ -28,6 +28,8 @@ class KeywordHit:
     keyword: Keyword
     distance: int
     """Characters between the keyword and the candidate (0 = touching)."""
+    same_line: bool
+    """No line break between the keyword and the candidate."""
 
 
 class KeywordIndex:
@@ -84,12 +86,19 @@ class KeywordIndex:
         left = unescape_json(left)
         right = unescape_json(right)
         n = len(left)
+        last_break = left.rfind("\n")
+        first_break = right.find("\n")
         for _start, end, kws in self.find(left):
-            hits.extend(KeywordHit(kw, n - end) for kw in kws)
+            hits.extend(KeywordHit(kw, n - end, end > last_break) for kw in kws)
         for start, _end, kws in self.find(right):
-            hits.extend(KeywordHit(kw, start) for kw in kws)
+            hits.extend(KeywordHit(kw, start, first_break < 0 or start < first_break) for kw in kws)
         return hits
 
     def words_in(self, text: str) -> list[Keyword]:
-        """Keywords anywhere in a short text such as a column header or a label."""
-        return [kw for _s, _e, kws in self.find(unescape_json(text)) for kw in kws]
+        """Keywords of a short text such as a column header or a label.
+
+        Only the last word counts: in 「法人番号ではなく個人番号」 and "phone or my number"
+        the head of the phrase is at its end.
+        """
+        hits = self.find(unescape_json(text))
+        return list(hits[-1][2]) if hits else []

@@ -21,11 +21,13 @@ class ContextHit:
     """One piece of context: a word nearby or a structural header, with its signed weight."""
 
     kind: str
-    """``keyword``, ``column``, ``key`` or ``label`` (shown in reasons)."""
+    """``keyword``, ``column``, ``key``, ``label`` or ``topic`` (shown in reasons)."""
     word: str
     weight: float
     distance: int
     structural: bool
+    scale: float = 1.0
+    """Share of the weight that counts: less across a line break, or for the conversation's topic."""
 
 
 def fade(distance: int, settings: ContextSettings) -> float:
@@ -43,7 +45,7 @@ def _strongest(hits: list[ContextHit], sign: int, settings: ContextSettings, fac
     for h in hits:
         if (h.weight > 0) != (sign > 0) or h.weight == 0:
             continue
-        value = abs(h.weight) * (factor if h.structural else fade(h.distance, settings))
+        value = abs(h.weight) * h.scale * (factor if h.structural else fade(h.distance, settings))
         if value > best or (value == best and best_hit is not None and h.distance < best_hit.distance):
             best, best_hit = value, h
     return best, best_hit

@@ -18,9 +18,15 @@ TABLE_MIN_ROWS = 2
 TABLE_MIN_CONSISTENCY = 0.6
 """Share of sniffed lines that must have the table's field count."""
 DELIMITERS = (",", "\t", ";", "|")
+HEADER_MAX_CELL = 40
+"""A header cell is a short name; longer text makes the row data or prose."""
+LOCAL_TABLE_DELIMITERS = {"|": 2, "\t": 1, ",": 2}
+"""Delimiters of tables inside other text (Markdown, pasted TSV/CSV) and the fewest per line."""
+_MARKDOWN_RULE = regex.compile(r"^[\s|:\-=+]+$")
 
 _LONG_DIGITS = regex.compile(r"[0-9\uFF10-\uFF19]{6,}")
 _LETTER = regex.compile(r"[^\W\d_]")
+_DIGIT = regex.compile(r"\d")
 
 # The nearest of these before a value is its label. Alternatives, in order:
 # JSON key, XML/HTML start tag, bracketed label, "key:" / "key=" / "key：", a short line of its own.
@@ -29,8 +35,9 @@ LABEL_PATTERN = regex.compile(
       "(?P<json>(?:[^"\\\n]|\\.){1,64})"\s*:
     | <(?P<xml>[A-Za-z_][\w.:-]{0,40})(?:\s[^<>\n]{0,200})?>
     | [【\[［〔](?P<bracket>[^】\]］〕\n]{1,24})[】\]］〕]
-    | (?P<kv>[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24})[ \t\u3000]*[:：=]
-    | (?m:^[ \t\u3000]*(?P<line>[^\d\uFF10-\uFF19\n:：]{1,24}?)[ \t\u3000]*$)
+    | (?P<kv>[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24}(?:\ [^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24}){0,3})
+      [ \t\u3000]*[:：=]
+    | (?m:^[ \t\u3000]*(?P<line>[^\d\uFF10-\uFF19\n:：\-*・•]{1,16}?)[ \t\u3000]*\r?(?=\n))
     """,
     regex.VERBOSE,
 )
@@ -67,10 +74,18 @@ def _fields(line: str, delimiter: str) -> list[str]:
         return line.split(delimiter)
 
 
-def _looks_like_header(cells: list[str]) -> bool:
-    if any(_LONG_DIGITS.search(c) for c in cells):
-        return False
-    return sum(1 for c in cells if _LETTER.search(c)) >= max(1, len(cells) // 2)
+def looks_like_header(cells: list[str]) -> bool:
+    """Short cells with words, none of them a number: 氏名,個人番号 but not 09:14,森,年末調整で…"""
+    lettered = 0
+    for c in cells:
+        c = c.strip()
+        if len(c) > HEADER_MAX_CELL or _LONG_DIGITS.search(c):
+            return False
+        if _LETTER.search(c):
+            lettered += 1
+        elif _DIGIT.search(c):
+            return False  # a time, a count, a date: a data row
+    return lettered >= max(1, len(cells) // 2)
 
 
 def detect_table(head: str) -> TableLayout | None:
@@ -90,11 +105,16 @@ def detect_table(head: str) -> TableLayout | None:
         if rows < TABLE_MIN_ROWS or rows / len(counted) < TABLE_MIN_CONSISTENCY or rows <= best_rows:
             continue
         for i, fields in counted:
-            if len(fields) == modal and _looks_like_header(fields):
+            if len(fields) == modal and looks_like_header(fields):
                 best = TableLayout(delim, i, tuple(fields))
                 best_rows = rows
                 break
     return best
+
+
+def column_cells(line: str, delimiter: str) -> list[str]:
+    """Cells of a header row."""
+    return _fields(line, delimiter)
 
 
 def column_of(line_prefix: str, delimiter: str) -> int:
@@ -131,3 +151,44 @@ def nearest_label(before: str) -> Label | None:
     group = last.lastgroup or "line"
     kind = "key" if group in ("json", "xml") else "label"
     return Label(text=last.group(group).strip(), kind=kind, distance=len(before) - last.end(), length=last.end() - last.start())
+
+
+@dataclass(frozen=True, slots=True)
+class LocalTable:
+    """A table inside other text, found by walking up from a value's line."""
+
+    delimiter: str
+    count: int
+    """Delimiters per line in this table."""
+    header_line: int
+    """1-based line number of its header row."""
+    header: tuple[str, ...]
+
+
+def local_table_delimiter(line: str) -> tuple[str, int] | None:
+    """The delimiter (and count per line) that makes ``line`` a table row, if any."""
+    for delim, least in LOCAL_TABLE_DELIMITERS.items():
+        n = line.count(delim)
+        if n >= least:
+            return delim, n
+    return None
+
+
+def find_local_header(lines_above: list[str], delimiter: str, count: int) -> int | None:
+    """Index in ``lines_above`` (nearest last) of the header of the row block they end with.
+
+    Walks up while lines have the same number of delimiters (Markdown rule lines
+    such as ``|---|---|`` included); the top line of that block is the header
+    if it looks like one.
+    """
+    top = None
+    for i in range(len(lines_above) - 1, -1, -1):
+        if lines_above[i].count(delimiter) != count:
+            break
+        top = i
+    if top is None:
+        return None
+    line = lines_above[top]
+    if _MARKDOWN_RULE.match(line):
+        return None
+    return top if looks_like_header(_fields(line, delimiter)) else None

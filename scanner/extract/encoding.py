@@ -34,6 +34,7 @@ _ISO2022_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(D")
 _JAPANESE = regex.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff01-\uff5e]")
 _HALFWIDTH_KANA = regex.compile(r"[\uff61-\uff9f]")
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+_CONTROL_CHARS = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +59,27 @@ def _japanese_score(text: str) -> float:
     return (len(_JAPANESE.findall(text)) - 3 * len(_HALFWIDTH_KANA.findall(text))) / len(text)
 
 
+def _plausible_text(text: str) -> bool:
+    """Few control characters and no unpaired surrogates: text, not bytes read as text."""
+    if not text:
+        return True
+    controls = len(_CONTROL_CHARS.findall(text))
+    return controls / len(text) <= BINARY_CONTROL_SHARE / 10
+
+
 def _utf16_without_bom(sample: bytes) -> str | None:
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     half = max(1, len(sample) // 2)
+    guess = None
     if odd / half >= UTF16_NUL_SHARE and even < odd / 4:
-        return "utf-16-le"
-    if even / half >= UTF16_NUL_SHARE and odd < even / 4:
-        return "utf-16-be"
-    return None
+        guess = "utf-16-le"
+    elif even / half >= UTF16_NUL_SHARE and odd < even / 4:
+        guess = "utf-16-be"
+    if guess is None:
+        return None
+    text = _decodes(sample[: len(sample) // 2 * 2], guess)
+    return guess if text is not None and _plausible_text(text) else None
 
 
 def sniff(sample: bytes) -> Sniffed:

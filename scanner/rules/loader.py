@@ -252,6 +252,9 @@ def build_rule(data: dict[str, Any], sources: list[str]) -> Rule:
         far_factor=ctx.num("far_factor", 0.0, 1.0),
         attenuation=ctx.num("attenuation", 0.0, 1.0),
         label_window=ctx.int("label_window", 0, 65536),
+        other_line_factor=ctx.num("other_line_factor", 0.0, 1.0, 1.0),
+        topic_window=ctx.int("topic_window", 0, 65536, 0),
+        topic_factor=ctx.num("topic_factor", 0.0, 1.0, 0.0),
     )
     doc = r.table("document")
     document = DocumentSettings(

@@ -59,6 +59,12 @@ class ContextSettings:
     far_factor: float
     attenuation: float
     label_window: int
+    other_line_factor: float
+    """Share of a nearby word's weight that counts when a line break separates it from the value."""
+    topic_window: int
+    """How far back a positive word still says what the conversation is about."""
+    topic_factor: float
+    """Share of such a topic word's weight that counts."""
 
 
 @dataclass(frozen=True, slots=True)
