@@ -77,6 +77,8 @@ class _Pending:
     partial: float
     reasons: list[str]
     slot: SlotKey
+    positive: bool
+    """Positive context of its own: free-text coincidence does not apply to it."""
     masked: str
     fingerprint: str
 
@@ -289,6 +291,14 @@ class DocumentScanner:
         buf = self._buf
         self._advance_lines(self._buf_abs + c.start)
         struct_kws, kind, distance, field_start, slot = self._structure(c)
+        slot = (rule_index, slot or ("text",))
+        stats = self._slots.get(slot)
+        if stats is None:
+            stats = self._slots[slot] = SlotStats()
+        if not c.valid:
+            # counted for document evidence only: context of an invalid value is never needed
+            stats.add(False, None)
+            return
         # Words before the value's own label or row, and from the next label on, belong to other fields.
         # A blank line ends a paragraph: context does not reach across it.
         left = buf[max(0, c.start - rule.context.window, field_start) : c.start]
@@ -304,15 +314,6 @@ class DocumentScanner:
         ]
         hits.extend(ContextHit(kind, k.word, k.weight, distance, True) for k in struct_kws if k.rule_index == rule_index)
         ctx, reasons, positive = context_score(hits, rule.context, rule.structure_factor)
-        if slot is None:
-            slot = ("text", positive)
-        slot = (rule_index, slot)
-        stats = self._slots.get(slot)
-        if stats is None:
-            stats = self._slots[slot] = SlotStats()
-        if not c.valid:
-            stats.add(False, None)
-            return
         if rule.context.topic_window > rule.context.window and not any(h.weight > 0 for h in hits):
             topic = self._topic(rule_index, c.start - len(left), c.start)
             if topic is not None:
@@ -342,6 +343,7 @@ class DocumentScanner:
                 partial=score,
                 reasons=reasons,
                 slot=slot,
+                positive=positive,
                 masked=mask(c.digits),
                 fingerprint=fingerprint,
             )
@@ -364,6 +366,10 @@ class DocumentScanner:
             p = self._pending.popleft()
             rule = self._e.rules[p.rule_index].rule
             delta, why = slot_evidence(self._slots[p.slot], rule.document)
+            if why == "coincidence" and p.positive and p.slot[1] == ("text",):
+                # free text mixes kinds of numbers: its chance passes say nothing about a
+                # value that is introduced as a My Number
+                delta, why = 0.0, None
             score = p.partial + delta
             reasons = p.reasons + [why] if why else p.reasons
             if p.fingerprint in self._e.known:

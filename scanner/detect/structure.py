@@ -37,10 +37,15 @@ LABEL_PATTERN = regex.compile(
     | [【\[［〔](?P<bracket>[^】\]］〕\n]{1,24})[】\]］〕]
     | (?P<kv>[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24}(?:\ [^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24}){0,3})
       [ \t\u3000]*[:：=]
-    | (?m:^[ \t\u3000]*(?P<line>[^\d\uFF10-\uFF19\n:：\-*・•]{1,16}?)[ \t\u3000]*\r?(?=\n))
+    | (?m:^[ \t\u3000]*(?P<line>[^\d\uFF10-\uFF19\n:：\-*・•]{1,16}?)[ \t\u3000]*\r?\n)
     """,
-    regex.VERBOSE,
+    regex.VERBOSE | regex.REVERSE,
 )
+# Every label above ends in one of these; trying the last few of them is far cheaper than
+# searching every position of the window.
+_LABEL_END = regex.compile(r"[:：=>】\]］〕\n]", regex.REVERSE)
+MAX_LABEL_TRIES = 12
+"""Label endings tried, nearest first, before giving up on finding a label."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,14 +148,15 @@ def next_label_start(after: str) -> int:
 
 def nearest_label(before: str) -> Label | None:
     """The last label in ``before`` (the text preceding a value), if any."""
-    last = None
-    for m in LABEL_PATTERN.finditer(before):
-        last = m
-    if last is None:
-        return None
-    group = last.lastgroup or "line"
-    kind = "key" if group in ("json", "xml") else "label"
-    return Label(text=last.group(group).strip(), kind=kind, distance=len(before) - last.end(), length=last.end() - last.start())
+    for tries, end in enumerate(_LABEL_END.finditer(before)):
+        if tries >= MAX_LABEL_TRIES:
+            return None
+        m = LABEL_PATTERN.match(before, 0, end.end())  # reverse: anchored where the label ends
+        if m is not None:
+            group = m.lastgroup or "line"
+            kind = "key" if group in ("json", "xml") else "label"
+            return Label(text=m.group(group).strip(), kind=kind, distance=len(before) - m.end(), length=m.end() - m.start())
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,8 @@ _UNESCAPE = regex.compile(r"\\u([0-9a-fA-F]{4})")
 def fold(text: str) -> str:
     """Lower-case, narrow full-width ASCII, widen half-width kana; same length as ``text``."""
     low = text.lower()
+    if low.isascii():
+        return low.replace("_", " ").replace("\t", " ") if ("_" in low or "\t" in low) else low
     if len(low) != len(text):  # only U+0130 lower-cases to two characters
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     if _NEEDS_TABLE.search(low):
