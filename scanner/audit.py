@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
-from scanner.extract.textfile import READ_BYTES, BinaryContent, decode_stream
+from scanner.extract.textfile import READ_BYTES, BinaryContent, iter_segments
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.report.records import Record, Summary, finding_record, not_scanned_record
 from scanner.rules.model import Ruleset
@@ -57,8 +57,8 @@ def scan_file(engine: Engine, path: str, min_confidence: Confidence, read_bytes:
     with f:
         size = os.fstat(f.fileno()).st_size
         try:
-            _encoding, chunks = decode_stream(f, read_bytes)
-            for finding in engine.scan_chunks(chunks):
+            _encoding, segments = iter_segments(f, engine.reach, read_bytes)
+            for finding in engine.scan_segments(segments):
                 if finding.confidence >= min_confidence:
                     yield finding_record(path, None, finding)
         except BinaryContent as exc:

@@ -30,6 +30,7 @@ from scanner.detect.structure import (
     next_label_start,
 )
 from scanner.detect.textfold import fold, unescape_json
+from scanner.detect.segments import Reach, Segment
 from scanner.privacy.fingerprint import Fingerprinter, mask
 from scanner.rules.model import Rule, Ruleset
 
@@ -115,8 +116,17 @@ class Engine:
         ]
         self.keywords = KeywordIndex(keywords)
         self.window = max(r.context.window for r in ruleset.rules)
-        self.behind = max(KEEP_BEHIND, self.window, *(r.context.label_window for r in ruleset.rules))
+        self.behind = max(
+            KEEP_BEHIND,
+            *(max(r.context.window, r.context.label_window, r.context.topic_window) for r in ruleset.rules),
+        )
         self.ahead = self.window + MAX_CANDIDATE_CHARS + ADJUST_SPAN
+        self.reach: Reach | None = (
+            Reach(behind=self.behind + MAX_CANDIDATE_CHARS, ahead=self.ahead + MAX_CANDIDATE_CHARS, head=HEAD_CHARS)
+            if all(r.prefilter for r in ruleset.rules)
+            else None
+        )
+        """What the engine may look at around a value, for the byte prefilter; None disables it."""
 
     def document(self) -> DocumentScanner:
         """A scanner for one document; feed it text in order, then close it."""
@@ -126,6 +136,15 @@ class Engine:
         """All findings in one whole text."""
         doc = self.document()
         return doc.feed(text) + doc.close()
+
+    def scan_segments(self, segments: Iterable[Segment]) -> Iterable[Finding]:
+        """Findings of one document given as segments (text after gaps that hold no candidate)."""
+        doc = self.document()
+        for seg in segments:
+            if seg.line is not None:
+                yield from doc.jump(seg.line)
+            yield from doc.feed(seg.text)
+        yield from doc.close()
 
     def scan_chunks(self, chunks: Iterable[str]) -> Iterable[Finding]:
         """Findings of one document given as consecutive chunks, as soon as they are settled."""
@@ -169,6 +188,19 @@ class DocumentScanner:
         if not self._layout_known and len(self._buf) < HEAD_CHARS:
             return []
         return self._process(final=False)
+
+    def jump(self, line: int) -> list[Finding]:
+        """The text fed so far ends a line; what is fed next starts at ``line`` after a gap.
+
+        The gap holds no candidate and lies beyond the reach of every context
+        (the byte prefilter guarantees both), so it is never looked at.
+        """
+        out = self._process(final=True)
+        gap = self._buf_abs + len(self._buf) + 1
+        self._buf = ""
+        self._buf_abs = self._next = self._line_pos = self._line_start = gap
+        self._line_no = line
+        return out
 
     def close(self) -> list[Finding]:
         """End of document: settle every remaining finding."""

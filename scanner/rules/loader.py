@@ -279,6 +279,7 @@ def build_rule(data: dict[str, Any], sources: list[str]) -> Rule:
         structure_factor=r.table("structure").num("factor", 0.0, 2.0, 1.0),
         document=document,
         sources=tuple(sources),
+        prefilter=r.table("candidates").bool("prefilter", True),
     )
 
 

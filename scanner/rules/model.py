@@ -97,6 +97,8 @@ class Rule:
     document: DocumentSettings
     sources: tuple[str, ...]
     """Rule files this rule was assembled from, in merge order."""
+    prefilter: bool = True
+    """Every form holds four ASCII digits in a row, spaced digits or full-width digits (see prefilter.py)."""
 
 
 @dataclass(frozen=True, slots=True)

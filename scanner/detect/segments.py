@@ -1,0 +1,24 @@
+"""The engine's input types for text read in pieces, with gaps the byte prefilter skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Decoded text of consecutive lines."""
+
+    text: str
+    line: int | None
+    """1-based line where ``text`` starts after a gap; None when it continues the previous segment."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How many characters around a value the engine may look at."""
+
+    behind: int
+    ahead: int
+    head: int
+    """Characters from the start of a document always read (table header detection)."""
