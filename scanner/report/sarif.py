@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 from scanner import __version__
 from scanner.report.records import Record, Summary
@@ -12,6 +15,13 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
 """Confidence -> SARIF result level."""
 FINGERPRINT_KEY = "myNumberHmac/v1"
+
+
+def _uri(path: str) -> str:
+    """SARIF wants URIs: ``file:///abs/%E5%90%8D`` for absolute paths, percent-encoded relative ones."""
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    return quote(path.replace(os.sep, "/"), safe="/")
 
 
 class SarifWriter:
@@ -25,7 +35,7 @@ class SarifWriter:
         self.notifications: list[dict] = []
 
     def record(self, rec: Record) -> None:
-        uri = rec["path"]
+        uri = _uri(rec["path"])
         if rec["type"] == "finding":
             self.results.append(
                 {

@@ -382,14 +382,32 @@ def presidio_analyzer_fn():
 # ---------------------------------------------------------------------------
 
 
+def source_state() -> str:
+    """A digest of the scanner package's sources (they may be edited while the benchmark runs)."""
+    import hashlib
+
+    root = Path(__file__).resolve().parents[2]
+    h = hashlib.sha256()
+    for p in sorted((root / "scanner").rglob("*.py")) + sorted((root / "rules").glob("*.toml")):
+        h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        head = ""
+    return f"{h.hexdigest()[:12]} (git {head or '?'} + working tree)"
+
+
 def fmt(v: float | None, spec: str) -> str:
     if v is None:
         return "-".rjust(int(re.match(r"\d*", spec).group() or 0))
     return format(v, spec)
 
 
-def print_report(reports: list[FileReport], args: argparse.Namespace) -> None:
+def print_report(reports: list[FileReport], args: argparse.Namespace, state: tuple[str, str]) -> None:
     out = sys.stdout
+    print(f"\nscanner sources: {state[0]}", file=out)
+    if state[0] != state[1]:
+        print(f"WARNING: scanner sources changed during the run (now {state[1]}): rows may mix code versions", file=out)
     print(f"\nmynumber-dlp scan benchmark  python {sys.version.split()[0]}  cores {os.cpu_count()}  "
           f"repeat {args.repeat} (once if a run > {args.slow_seconds:g} s)", file=out)  # fmt: skip
     print("MB = 10^6 bytes of the file; MB/s = file MB / wall s; MB/s/core = file MB / CPU s; "
@@ -410,7 +428,7 @@ def print_report(reports: list[FileReport], args: argparse.Namespace) -> None:
         # ratios of throughput (MB/s)
         def ratio(a: str, b: str) -> str:
             ra, rb = rep.get(a), rep.get(b)
-            return f"{ra.mbps / rb.mbps:.3f}" if ra and rb else "n/a"
+            return f"{ra.mbps / rb.mbps:.3g}" if ra and rb else "n/a"
 
         print("ratios of MB/s:", file=out)
         for label, a, b in (
@@ -480,12 +498,13 @@ def main(argv: list[str] | None = None) -> int:
         big = data.big_text(args.data_dir, args.big_mb, mixed, args.seed)
         todo.append((FileReport("big", big.path, big.meta), args.big_inproc))
 
+    state0 = source_state()
     reports = []
     with tempfile.TemporaryDirectory(prefix="mynumber-dlp-bench-") as tmp:
         for rep, inproc in todo:
             bench_file(rep, args, engine, Path(tmp), inproc)
             reports.append(rep)
-    print_report(reports, args)
+    print_report(reports, args, (state0, source_state()))
     return 0
 
 
