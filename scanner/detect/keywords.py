@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ahocorasick
+import regex
 
 from scanner.detect.textfold import fold, fold_keyword, unescape_json
 
@@ -30,6 +31,15 @@ class KeywordHit:
     """Characters between the keyword and the candidate (0 = touching)."""
     same_line: bool
     """No line break between the keyword and the candidate."""
+
+
+_NUMBER = regex.compile(r"[0-9\uFF10-\uFF19]{4}")
+
+
+def _owns_a_number(text: str, end: int) -> bool:
+    """True when the rest of the line after ``end`` holds a number (four digits or more)."""
+    stop = text.find("\n", end)
+    return _NUMBER.search(text, end, len(text) if stop < 0 else stop) is not None
 
 
 class KeywordIndex:
@@ -81,7 +91,11 @@ class KeywordIndex:
         return True
 
     def around(self, left: str, right: str) -> list[KeywordHit]:
-        """Keywords in the text just before (``left``) and after (``right``) a candidate."""
+        """Keywords in the text just before (``left``) and after (``right``) a candidate.
+
+        A word on another line that is followed on its own line by a number of its
+        own (「注文番号 1234…」) belongs to that number and is left out.
+        """
         hits: list[KeywordHit] = []
         left = unescape_json(left)
         right = unescape_json(right)
@@ -89,9 +103,13 @@ class KeywordIndex:
         last_break = left.rfind("\n")
         first_break = right.find("\n")
         for _start, end, kws in self.find(left):
-            hits.extend(KeywordHit(kw, n - end, end > last_break) for kw in kws)
-        for start, _end, kws in self.find(right):
-            hits.extend(KeywordHit(kw, start, first_break < 0 or start < first_break) for kw in kws)
+            same_line = end > last_break
+            if same_line or not _owns_a_number(left, end):
+                hits.extend(KeywordHit(kw, n - end, same_line) for kw in kws)
+        for start, end, kws in self.find(right):
+            same_line = first_break < 0 or start < first_break
+            if same_line or not _owns_a_number(right, end):
+                hits.extend(KeywordHit(kw, start, same_line) for kw in kws)
         return hits
 
     def words_in(self, text: str) -> list[Keyword]:
