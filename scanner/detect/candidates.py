@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -40,9 +41,11 @@ def normalise_digits(raw: str) -> str:
 class CandidateFinder:
     """All forms of one rule compiled into one regex."""
 
-    def __init__(self, forms: tuple[Form, ...], validator: str) -> None:
+    def __init__(self, forms: tuple[Form, ...], validator: str, start: str = "") -> None:
         alternatives = [f"(?P<f{i}>{form.pattern})" for i, form in enumerate(forms)]
-        self._pattern = regex.compile("|".join(alternatives))
+        # stdlib re: with the rule's start guard it skips non-candidate positions
+        # several times faster than the regex module on digit-dense text
+        self._pattern = re.compile(start + "(?:" + "|".join(alternatives) + ")")
         self._group_form = {f"f{i}": i for i in range(len(forms))}
         self._validate = VALIDATORS[validator]
 

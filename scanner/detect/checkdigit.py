@@ -8,6 +8,8 @@ weights of d1..d11 are 6,5,4,3,2,7,6,5,4,3,2.
 
 from __future__ import annotations
 
+from operator import mul
+
 WEIGHTS: tuple[int, ...] = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 """Weights of d1..d11, left to right."""
 
@@ -15,6 +17,7 @@ LENGTH = 12
 """Digits in a My Number, check digit included."""
 
 _ZERO = ord("0")
+_BIAS = _ZERO * sum(WEIGHTS)  # digits are read as their byte values; remove what "0" adds
 
 
 def check_digit(first_eleven: str) -> int:
@@ -30,10 +33,10 @@ def is_valid(digits: str) -> bool:
     if len(digits) != LENGTH or not digits.isascii() or not digits.isdigit():
         return False
     b = digits.encode("ascii")
-    r = sum(w * (c - _ZERO) for w, c in zip(WEIGHTS, b)) % 11
+    r = (sum(map(mul, WEIGHTS, b)) - _BIAS) % 11
     return (0 if r <= 1 else 11 - r) == b[11] - _ZERO
 
 
 def is_trivial(digits: str) -> bool:
     """True for values no real number takes: one digit repeated (000000000000 passes the check)."""
-    return len(set(digits)) == 1
+    return digits.count(digits[0]) == len(digits)

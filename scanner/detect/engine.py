@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -31,6 +31,7 @@ from scanner.detect.structure import (
 )
 from scanner.detect.textfold import fold, unescape_json
 from scanner.detect.segments import Reach, Segment
+from scanner.rules.loader import class_chars
 from scanner.privacy.fingerprint import Fingerprinter, mask
 from scanner.rules.model import Rule, Ruleset
 
@@ -38,6 +39,8 @@ HEAD_CHARS = 64 * 1024
 """Text gathered from the start of a document before scanning, to recognise a table header."""
 KEEP_BEHIND = 4096
 """Characters kept before the scan position: left context, labels, the start of a long CSV line."""
+LOCAL_TABLE_REACH = 512
+"""How far above a value's line the header of a table inside other text is looked for."""
 MAX_CANDIDATE_CHARS = 48
 """Longest candidate plus the characters its boundary checks look at."""
 ADJUST_SPAN = 8
@@ -80,8 +83,8 @@ class _Pending:
     slot: SlotKey
     positive: bool
     """Positive context of its own: free-text coincidence does not apply to it."""
-    masked: str
-    fingerprint: str
+    digits: str = field(repr=False)
+    """Kept only until settled; then only the mask and the fingerprint go out."""
 
 
 def _compile(p: str | None) -> regex.Pattern[str] | None:
@@ -99,7 +102,7 @@ class Engine:
         self.rules: tuple[_CompiledRule, ...] = tuple(
             _CompiledRule(
                 rule=r,
-                finder=CandidateFinder(r.forms, r.validator),
+                finder=CandidateFinder(r.forms, r.validator, r.start),
                 adjustments=tuple(
                     _CompiledAdjustment(f"adjust:{a.name}", a.weight, _compile(a.before), _compile(a.after), _compile(a.digits))
                     for a in r.adjustments
@@ -116,13 +119,22 @@ class Engine:
         ]
         self.keywords = KeywordIndex(keywords)
         self.window = max(r.context.window for r in ruleset.rules)
-        self.behind = max(
-            KEEP_BEHIND,
+        looks_back = max(
+            LOCAL_TABLE_REACH,
             *(max(r.context.window, r.context.label_window, r.context.topic_window) for r in ruleset.rules),
         )
+        self.behind = max(KEEP_BEHIND, looks_back)
         self.ahead = self.window + MAX_CANDIDATE_CHARS + ADJUST_SPAN
         self.reach: Reach | None = (
-            Reach(behind=self.behind + MAX_CANDIDATE_CHARS, ahead=self.ahead + MAX_CANDIDATE_CHARS, head=HEAD_CHARS)
+            Reach(
+                behind=looks_back + MAX_CANDIDATE_CHARS,
+                ahead=self.ahead + MAX_CANDIDATE_CHARS,
+                head=HEAD_CHARS,
+                digits="".join(sorted(set().union(*(class_chars(r.classes["{D}"]) for r in ruleset.rules)))),
+                separators="".join(
+                    sorted(set().union(*(class_chars(r.classes["{S}"]) | class_chars(r.classes["{W}"]) for r in ruleset.rules)))
+                ),
+            )
             if all(r.prefilter for r in ruleset.rules)
             else None
         )
@@ -303,7 +315,7 @@ class DocumentScanner:
             ):
                 self._local_row_start = self._buf_abs + line_start
                 return cached
-        above_from = max(0, line_start - KEEP_BEHIND)
+        above_from = max(0, line_start - LOCAL_TABLE_REACH)
         lines = buf[above_from:line_start].split("\n")[:-1]
         if above_from > 0 or self._buf_abs > 0:
             lines = lines[1:]  # the first piece may be the tail of a longer line
@@ -351,8 +363,7 @@ class DocumentScanner:
             if topic is not None:
                 hits.append(topic)
                 ctx, reasons, _ = context_score(hits, rule.context, rule.structure_factor)
-        fingerprint = self._e.fingerprint(c.digits)
-        stats.add(True, fingerprint)
+        stats.add(True, c.digits)
         score = rule.forms[c.form].score + ctx
         reasons = ["check-digit", f"form:{rule.forms[c.form].name}", *reasons]
         if cr.adjustments:
@@ -376,8 +387,7 @@ class DocumentScanner:
                 reasons=reasons,
                 slot=slot,
                 positive=positive,
-                masked=mask(c.digits),
-                fingerprint=fingerprint,
+                digits=c.digits,
             )
         )
 
@@ -394,6 +404,7 @@ class DocumentScanner:
 
     def _settle(self, count: int) -> list[Finding]:
         out: list[Finding] = []
+        known = self._e.known
         for _ in range(min(count, len(self._pending))):
             p = self._pending.popleft()
             rule = self._e.rules[p.rule_index].rule
@@ -404,14 +415,17 @@ class DocumentScanner:
                 delta, why = 0.0, None
             score = p.partial + delta
             reasons = p.reasons + [why] if why else p.reasons
-            if p.fingerprint in self._e.known:
+            fingerprint = self._e.fingerprint(p.digits) if known else None
+            if fingerprint is not None and fingerprint in known:
                 score = max(score, KNOWN_NUMBER_SCORE)
                 reasons = reasons + ["known-number"]
             score = clamp(score)
             level = confidence_of(score, rule.thresholds)
             if level is None:
                 continue
-            out.append(Finding(rule.id, p.line, p.column, level, score, p.masked, p.fingerprint, tuple(reasons)))
+            if fingerprint is None:
+                fingerprint = self._e.fingerprint(p.digits)
+            out.append(Finding(rule.id, p.line, p.column, level, score, mask(p.digits), fingerprint, tuple(reasons)))
         return out
 
 

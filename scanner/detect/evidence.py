@@ -14,7 +14,7 @@ from typing import Hashable
 from scanner.rules.model import DocumentSettings
 
 DISTINCT_TRACKED = 4096
-"""Distinct fingerprints remembered per slot; enough to tell a roster, bounded memory."""
+"""Distinct values remembered per slot; enough to tell a roster, bounded memory."""
 
 SlotKey = Hashable
 
@@ -25,15 +25,16 @@ class SlotStats:
 
     values: int = 0
     valid: int = 0
-    distinct: set[str] = field(default_factory=set)
+    distinct: set[int] = field(default_factory=set)
+    """Hashes of the valid values seen (in memory only; never written anywhere)."""
 
-    def add(self, valid: bool, fingerprint: str | None) -> None:
-        """Count one value; ``fingerprint`` identifies valid ones for the distinct count."""
+    def add(self, valid: bool, digits: str | None) -> None:
+        """Count one value; ``digits`` of valid ones feed the distinct count."""
         self.values += 1
         if valid:
             self.valid += 1
-            if fingerprint is not None and len(self.distinct) < DISTINCT_TRACKED:
-                self.distinct.add(fingerprint)
+            if digits is not None and len(self.distinct) < DISTINCT_TRACKED:
+                self.distinct.add(hash(digits))
 
 
 def slot_evidence(stats: SlotStats, settings: DocumentSettings) -> tuple[float, str | None]:

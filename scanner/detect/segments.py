@@ -22,3 +22,7 @@ class Reach:
     ahead: int
     head: int
     """Characters from the start of a document always read (table header detection)."""
+    digits: str = "0123456789０１２３４５６７８９"
+    """Characters a candidate's digits are written with."""
+    separators: str = ""
+    """Characters that may stand between two digits of a candidate (at most one at a time)."""

@@ -1,41 +1,61 @@
 """Byte-level prefilter: which lines of a file can hold a candidate at all.
 
 Decoding is the most expensive step for ordinary office text, and most of it
-holds no 12-digit run. For encodings where an ASCII digit byte is always a
+holds no 12-digit number. For encodings where an ASCII digit byte is always a
 digit (UTF-8, CP932, EUC-JP) the raw bytes are searched first, with ASCII
-digits mapped to ``0`` so that the search is for literals: four digits in a
-row, single digits spaced out, or any full-width digit. Around each such place
-whose neighbourhood holds at least twelve digits, enough lines are decoded for
-every context the engine looks at; the rest of the file is skipped unread by
-the engine (its lines are still counted).
+digits mapped to ``0`` so that the search starts from a literal: twelve digits
+with at most one separator between neighbours (the rules' digit and separator
+characters, encoded). Around each such run, enough whole lines are decoded for
+every context the engine looks at; the rest of the file is only line-counted.
 
-Candidate forms must contain four ASCII digits in a row, digits spaced one by
-one, or full-width digits; a rule whose forms do not sets
-``candidates.prefilter = false`` and the whole text is decoded.
+A rule may keep ``candidates.prefilter = true`` only if every form writes twelve
+digits with at most one separator character between neighbours.
 """
 
 from __future__ import annotations
 
-import regex
+import re
 
 from scanner.detect.segments import Reach
 
 ASCII_COMPATIBLE = {"utf-8": 4, "utf-8-sig": 4, "cp932": 2, "euc_jp": 3}
 """Encodings the prefilter reads, with the most bytes one character takes in each."""
-DIGITS_NEEDED = 12
-"""Digits a candidate has; fewer around a hit cannot make one."""
-NEIGHBOURHOOD_BYTES = 56
-"""Bytes each side of a hit in which those digits must lie (11 separators of 4 bytes and more)."""
+DIGITS = 12
+"""Digits in a candidate."""
+WHOLE_BLOCK_SHARE = 0.5
+"""When the ranges to decode cover more of a block than this, the whole block is decoded."""
 
 _TO_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
 
 
-def _ascii_pattern(encoding: str) -> regex.Pattern[bytes]:
-    space = regex.escape("\u3000".encode(encoding))
-    wide = b"|".join(regex.escape(chr(0xFF10 + i).encode(encoding)) for i in range(10))
-    return regex.compile(
-        b"0(?:000|[ \\t]0[ \\t]0|" + space + b"0" + space + b"0)|(?:" + wide + b")"
-    )
+def _alternatives(chars: set[str], encoding: str) -> list[bytes]:
+    out = []
+    for ch in sorted(chars):
+        try:
+            out.append(ch.encode(encoding))
+        except UnicodeEncodeError:
+            continue  # a character this encoding cannot hold cannot be in the file
+    return out
+
+
+def _either(options: list[bytes]) -> bytes:
+    singles = [o for o in options if len(o) == 1]
+    multi = [re.escape(o) for o in options if len(o) > 1]
+    parts = multi + ([b"[" + b"".join(re.escape(o) for o in singles) + b"]"] if singles else [])
+    return b"(?:" + b"|".join(parts) + b")" if parts else b"(?!)"
+
+
+def run_patterns(reach: Reach, encoding: str) -> list[re.Pattern[bytes]]:
+    """Patterns over zero-mapped bytes that match the start of every possible candidate."""
+    wide = _alternatives({d for d in reach.digits if not d.isascii()}, encoding)
+    digit = _either([b"0"] + wide)
+    sep = _either(_alternatives(set(reach.separators), encoding))
+    tail = b"(?:" + sep + b"?" + digit + b"){" + str(DIGITS - 1).encode() + b"}"
+    # a literal first byte makes the search fast; the look-behind tries each run of digits once
+    patterns = [re.compile(b"0(?<!00)" + tail)]
+    if wide:
+        patterns.append(re.compile(_either(wide) + tail))
+    return patterns
 
 
 class BytePrefilter:
@@ -43,7 +63,7 @@ class BytePrefilter:
 
     def __init__(self, encoding: str, reach: Reach) -> None:
         width = ASCII_COMPATIBLE[encoding]
-        self._pattern = _ascii_pattern("utf-8" if encoding == "utf-8-sig" else encoding)
+        self._patterns = run_patterns(reach, "utf-8" if encoding == "utf-8-sig" else encoding)
         self.back_bytes = reach.behind * width
         """Bytes before a hit that may hold its context."""
         self._ahead = reach.ahead * width
@@ -58,17 +78,18 @@ class BytePrefilter:
         """Line-aligned, merged byte ranges of ``block`` to decode; ``keep`` adds ranges that must be."""
         zeros = block.translate(_TO_ZERO)
         spans: list[tuple[int, int]] = list(keep or [])
-        covered = -1
-        for m in self._pattern.finditer(zeros):
-            p = m.start()
-            if p < covered:
-                continue
-            if zeros[p] == 0x30 and zeros.count(b"0", max(0, p - NEIGHBOURHOOD_BYTES), p + NEIGHBOURHOOD_BYTES) < DIGITS_NEEDED:
-                continue
-            start, end = max(0, p - self.back_bytes), min(len(block), p + self._ahead)
-            spans.append((start, end))
-            covered = end - NEIGHBOURHOOD_BYTES
-        return _merge_lines(block, spans)
+        for pattern in self._patterns:
+            covered = -1
+            for m in pattern.finditer(zeros):
+                p = m.start()
+                if p < covered:
+                    continue
+                spans.append((max(0, p - self.back_bytes), min(len(block), m.end() + self._ahead)))
+                covered = m.end() + self._ahead // 2
+        ranges = _merge_lines(block, spans)
+        if sum(end - start for start, end in ranges) > len(block) * WHOLE_BLOCK_SHARE:
+            return [(0, len(block))]  # mostly needed anyway: one piece is cheaper than many
+        return ranges
 
 
 def _merge_lines(block: bytes, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -178,21 +179,63 @@ def expand_pattern(pattern: str, classes: dict[str, str], form_index: int) -> st
     return out.replace("{=SEP}", f"(?P=sep{form_index})")
 
 
-def _forms(rule: _Reader) -> tuple[Form, ...]:
-    cand = rule.table("candidates")
-    classes = {
+def _classes(cand: _Reader) -> dict[str, str]:
+    return {
         "{D}": cand.str("digit"),
         "{S}": cand.str("separator"),
         "{H}": cand.str("hyphen"),
         "{W}": cand.str("space"),
     }
+
+
+def class_chars(body: str) -> set[str]:
+    """The characters a regex character-class body such as ``0-9\\uFF10-\\uFF19`` stands for."""
+    items = [m.group() for m in _CLASS_ITEM.finditer(body)]
+    chars = [_unescape_class_item(i) for i in items]
+    out: set[str] = set()
+    i = 0
+    while i < len(chars):
+        if i + 2 < len(chars) and items[i + 1] == "-":
+            out.update(chr(c) for c in range(ord(chars[i]), ord(chars[i + 2]) + 1))
+            i += 3
+        else:
+            out.add(chars[i])
+            i += 1
+    return out
+
+
+_CLASS_ITEM = re.compile(r"\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\.|.", re.DOTALL)
+_CLASS_ESCAPES = {"t": "\t", "n": "\n", "r": "\r"}
+
+
+def _unescape_class_item(item: str) -> str:
+    if item.startswith(("\\u", "\\x")):
+        return chr(int(item[2:], 16))
+    if item.startswith("\\"):
+        return _CLASS_ESCAPES.get(item[1], item[1])
+    return item
+
+
+def _start(rule: _Reader) -> str:
+    cand = rule.table("candidates")
+    start = expand_pattern(cand.str("start", ""), _classes(cand), -1)
+    try:
+        re.compile(start)
+    except re.error as exc:
+        raise RuleError(f"{cand.where}: 'start' does not compile: {exc}") from None
+    return start
+
+
+def _forms(rule: _Reader) -> tuple[Form, ...]:
+    cand = rule.table("candidates")
+    classes = _classes(cand)
     forms = []
     for i, f in enumerate(cand.tables("forms")):
         name = f.str("name")
         pattern = expand_pattern(f.str("pattern"), classes, i)
         try:
-            compiled = regex.compile(pattern)
-        except regex.error as exc:
+            compiled = re.compile(pattern)
+        except re.error as exc:
             raise RuleError(f"{f.where}: pattern does not compile: {exc}") from None
         if compiled.search("") is not None:
             raise RuleError(f"{f.where}: pattern matches the empty string")
@@ -279,6 +322,8 @@ def build_rule(data: dict[str, Any], sources: list[str]) -> Rule:
         structure_factor=r.table("structure").num("factor", 0.0, 2.0, 1.0),
         document=document,
         sources=tuple(sources),
+        classes=_classes(r.table("candidates")),
+        start=_start(r),
         prefilter=r.table("candidates").bool("prefilter", True),
     )
 

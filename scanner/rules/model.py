@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +97,10 @@ class Rule:
     document: DocumentSettings
     sources: tuple[str, ...]
     """Rule files this rule was assembled from, in merge order."""
+    classes: dict[str, str] = field(default_factory=dict)
+    """Character-class bodies of the placeholders {D} {S} {H} {W}."""
+    start: str = ""
+    """Regex every form's match satisfies at its start (expanded); lets the search skip positions fast."""
     prefilter: bool = True
     """Every form holds four ASCII digits in a row, spaced digits or full-width digits (see prefilter.py)."""
 
