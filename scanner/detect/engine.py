@@ -118,6 +118,11 @@ class Engine:
             for word in group.words
         ]
         self.keywords = KeywordIndex(keywords)
+        self.transparent_labels = frozenset(
+            label.lower().replace("_", "").replace("-", "").replace(" ", "")
+            for r in ruleset.rules
+            for label in r.transparent_labels
+        )
         self.window = max(r.context.window for r in ruleset.rules)
         looks_back = max(
             LOCAL_TABLE_REACH,
@@ -286,7 +291,7 @@ class DocumentScanner:
                 kws = cells[col] if col < len(cells) else []
                 return kws, "column", 0, line_start if kws else 0, ("table", table.header_line, col)
         window = self._e.rules[0].rule.context.label_window
-        label = nearest_label(self._buf[max(0, c.start - window) : c.start])
+        label = nearest_label(self._buf[max(0, c.start - window) : c.start], self._e.transparent_labels)
         if label is None:
             return [], "label", 0, 0, None
         kws = self._label_cache.get(label.text)

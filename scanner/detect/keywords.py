@@ -33,11 +33,12 @@ class KeywordHit:
     """No line break between the keyword and the candidate."""
 
 
-_NUMBER = regex.compile(r"[0-9\uFF10-\uFF19]{4}")
+_NUMBER = regex.compile(r"[0-9\uFF10-\uFF19][0-9\uFF10-\uFF19,，.:/\-]{2,}")
+_CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def _owns_a_number(text: str, end: int) -> bool:
-    """True when the rest of the line after ``end`` holds a number (four digits or more)."""
+    """True when the rest of the line after ``end`` holds a number of its own (090-1234-5678, 1,234,567)."""
     stop = text.find("\n", end)
     return _NUMBER.search(text, end, len(text) if stop < 0 else stop) is not None
 
@@ -113,10 +114,13 @@ class KeywordIndex:
         return hits
 
     def words_in(self, text: str) -> list[Keyword]:
-        """Keywords of a short text such as a column header or a label.
+        """Keywords of a short text such as a column header, a JSON key or a label.
 
-        Only the last word counts: in 「法人番号ではなく個人番号」 and "phone or my number"
-        the head of the phrase is at its end.
+        camelCase keys are split (``MyNumber__c``, ``orderNo``). When a label names
+        both kinds (「個人番号又は法人番号」), only the positive words count: a
+        12-digit value cannot be the 13-digit other kind.
         """
-        hits = self.find(unescape_json(text))
-        return list(hits[-1][2]) if hits else []
+        text = _CAMEL.sub(" ", unescape_json(text))
+        kws = [kw for _s, _e, hit in self.find(text) for kw in hit]
+        positive = [kw for kw in kws if kw.weight > 0]
+        return positive or kws

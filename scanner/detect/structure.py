@@ -81,6 +81,9 @@ def _fields(line: str, delimiter: str) -> list[str]:
 
 def looks_like_header(cells: list[str]) -> bool:
     """Short cells with words, none of them a number: 氏名,個人番号 but not 09:14,森,年末調整で…"""
+    filled = [c for c in cells if c.strip()]
+    if len(filled) < 2 or len(filled) < len(cells) * 0.6:
+        return False
     lettered = 0
     for c in cells:
         c = c.strip()
@@ -95,6 +98,8 @@ def looks_like_header(cells: list[str]) -> bool:
 
 def detect_table(head: str) -> TableLayout | None:
     """Decide from the first lines whether the document is a delimited table, and find its header."""
+    if head.lstrip("\ufeff \t\r\n").startswith(("{", "[", "<")):
+        return None  # JSON, XML, HTML: keys and tags are the structure
     lines = head.splitlines()[:TABLE_SNIFF_LINES]
     if head and not head.endswith(("\n", "\r")) and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut short
@@ -146,17 +151,37 @@ def next_label_start(after: str) -> int:
     return m.start() if m else len(after)
 
 
-def nearest_label(before: str) -> Label | None:
-    """The last label in ``before`` (the text preceding a value), if any."""
+def nearest_label(before: str, transparent: frozenset[str] = frozenset()) -> Label | None:
+    """The label the value after ``before`` sits under, if any.
+
+    The nearest label wins, except a label on an earlier line that already has a
+    value of its own after it (``受付日時：2026/11/26``), and a generic key such as
+    ``"value":`` (in ``transparent``) that only wraps the value of the key above it.
+    """
     for tries, end in enumerate(_LABEL_END.finditer(before)):
         if tries >= MAX_LABEL_TRIES:
             return None
         m = LABEL_PATTERN.match(before, 0, end.end())  # reverse: anchored where the label ends
-        if m is not None:
-            group = m.lastgroup or "line"
-            kind = "key" if group in ("json", "xml") else "label"
-            return Label(text=m.group(group).strip(), kind=kind, distance=len(before) - m.end(), length=m.end() - m.start())
+        if m is None:
+            continue
+        group = m.lastgroup or "line"
+        text = m.group(group).strip()
+        if transparent and _label_key(text) in transparent:
+            continue
+        if group != "line":
+            stop = before.find("\n", m.end())
+            if stop >= 0 and before[m.end() : stop].strip(_OPENERS):
+                continue
+        kind = "key" if group in ("json", "xml") else "label"
+        return Label(text=text, kind=kind, distance=len(before) - m.end(), length=m.end() - m.start())
     return None
+
+
+_OPENERS = " \t\u3000\r{[(（\"'"
+
+
+def _label_key(text: str) -> str:
+    return text.lower().replace("_", "").replace("-", "").replace(" ", "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ import unicodedata
 import regex
 
 _SPACE_LIKE = "_\u3000\u00a0\t"
+SPACED_KEYWORD_MAX = 8
+"""Japanese keywords up to this length are also matched written with a space between characters."""
 
 
 def _build_table() -> dict[int, str]:
@@ -51,7 +53,10 @@ def fold_keyword(word: str) -> set[str]:
     searched in its decomposed form.
     """
     nfkc = unicodedata.normalize("NFKC", word)
-    return {fold(nfkc), fold(unicodedata.normalize("NFD", nfkc))}
+    forms = {fold(nfkc), fold(unicodedata.normalize("NFD", nfkc))}
+    if not any(c.isascii() for c in nfkc) and 2 <= len(nfkc) <= SPACED_KEYWORD_MAX:
+        forms.add(fold(" ".join(nfkc)))  # 「個 人 番 号」 from OCR and spaced-out forms
+    return forms
 
 
 def unescape_json(text: str) -> str:

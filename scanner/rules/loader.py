@@ -255,6 +255,13 @@ def _groups(rule: _Reader, key: str) -> tuple[ContextGroup, ...]:
     return tuple(groups)
 
 
+def _string_list(table: _Reader, key: str) -> tuple[str, ...]:
+    value = table.data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{table.where}: '{key}' must be a list of strings")
+    return tuple(value)
+
+
 def _adjustments(rule: _Reader) -> tuple[Adjustment, ...]:
     out = []
     for a in rule.tables("adjustments"):
@@ -320,6 +327,7 @@ def build_rule(data: dict[str, Any], sources: list[str]) -> Rule:
         thresholds=thresholds,
         context=context,
         structure_factor=r.table("structure").num("factor", 0.0, 2.0, 1.0),
+        transparent_labels=_string_list(r.table("structure"), "transparent_labels"),
         document=document,
         sources=tuple(sources),
         classes=_classes(r.table("candidates")),

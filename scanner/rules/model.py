@@ -94,6 +94,8 @@ class Rule:
     thresholds: Thresholds
     context: ContextSettings
     structure_factor: float
+    transparent_labels: tuple[str, ...]
+    """Generic keys (``value``, ``data``) that wrap the value of the label above them."""
     document: DocumentSettings
     sources: tuple[str, ...]
     """Rule files this rule was assembled from, in merge order."""

@@ -141,3 +141,39 @@ def test_coincidence_in_free_text_does_not_hide_numbers_with_positive_context(en
 def test_reasons_never_contain_document_text(engine):
     f = one(engine, f"個人番号（{N[:6]}で始まる）：{N}")
     assert all(N[:6] not in r for r in f.reasons)
+
+
+def test_generic_value_key_passes_the_label_above_through(engine):
+    text = json.dumps({"個人番号": {"type": "SINGLE_LINE_TEXT", "value": N}}, ensure_ascii=False, indent=2)
+    f = one(engine, text)
+    assert f.confidence.label == "high" and "key:個人番号" in f.reasons
+
+
+def test_a_label_that_already_has_its_value_is_not_the_label_of_the_next_line(engine):
+    text = f"受付日時：2026/11/26 10:00\n個人番号のお問い合わせ。入力した番号は {N} です\n"
+    f = one(engine, text)
+    assert not any("日時" in r for r in f.reasons)
+
+
+def test_camel_case_keys_are_read_as_words(engine):
+    assert level(engine, json.dumps({"MyNumber__c": N})) == "high"
+    assert engine.scan_text(json.dumps({"OrderNo__c": N, "MyNumber__c": "x"})) == []
+
+
+def test_json_is_never_taken_for_a_csv_table(engine):
+    text = json.dumps({"totalSize": 3, "records": [{"Kojin_Bango__c": N}]}, indent=4)
+    f = one(engine, text)
+    assert not any(r.startswith("negative-column") for r in f.reasons) and f.confidence.label == "high"
+
+
+def test_japanese_keywords_spaced_out_by_ocr_still_count(engine):
+    assert level(engine, f"個 人 番 号 {N[:4]}-{N[4:8]}-{N[8:]}") == "high"
+
+
+def test_payer_box_naming_both_kinds_is_a_my_number_label(engine):
+    assert level(engine, f"支払者　個人番号又は法人番号　{N[:4]}-{N[4:8]}-{N[8:]}（右詰で記載）") == "high"
+
+
+def test_a_word_on_another_line_with_its_own_number_does_not_count(engine):
+    text = f"マイナンバーは以下です\n{N}\n携帯：090-1234-5678\n"
+    assert level(engine, text) == "high"
