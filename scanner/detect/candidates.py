@@ -15,6 +15,8 @@ _NON_DIGIT = regex.compile(r"[^0-9\uFF10-\uFF19]+")
 _WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 VALIDATORS = {"my-number": checkdigit.is_valid}
+MATCH_REACH = 64
+"""Characters past a candidate's start that its match and boundary checks can read."""
 """Validator name in a rule file -> function of the 12 ASCII digits."""
 
 
@@ -53,7 +55,9 @@ class CandidateFinder:
         """Candidates starting in ``text[pos:endpos]``; text outside still serves as boundary context."""
         limit = len(text) if endpos is None else endpos
         validate = self._validate
-        for m in self._pattern.finditer(text, pos):
+        # stop the search a little past the limit: a candidate starting before it ends
+        # within MATCH_REACH, and the boundary look-aheads need a character or two more
+        for m in self._pattern.finditer(text, pos, min(len(text), limit + MATCH_REACH)):
             start = m.start()
             if start >= limit:
                 break

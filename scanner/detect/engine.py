@@ -39,6 +39,8 @@ HEAD_CHARS = 64 * 1024
 """Text gathered from the start of a document before scanning, to recognise a table header."""
 KEEP_BEHIND = 4096
 """Characters kept before the scan position: left context, labels, the start of a long CSV line."""
+MAX_ROW_CHARS = 4096
+"""Longest table row searched whole for context words."""
 LOCAL_TABLE_REACH = 512
 """How far above a value's line the header of a table inside other text is looked for."""
 MAX_CANDIDATE_CHARS = 48
@@ -160,7 +162,7 @@ class Engine:
         for seg in segments:
             if seg.line is not None:
                 yield from doc.jump(seg.line)
-            yield from doc.feed(seg.text)
+            yield from doc.feed(seg.text, seg.zones)
         yield from doc.close()
 
     def scan_chunks(self, chunks: Iterable[str]) -> Iterable[Finding]:
@@ -196,11 +198,26 @@ class DocumentScanner:
         self._local_row_start = 0
         """Absolute offset of the last row seen of ``_local``."""
         self._local_columns: list[list[Keyword]] = []
+        self._zones: deque[list[int]] = deque()
+        """Absolute [start, end) ranges where candidates can start, not yet searched."""
+        self._row_cache_at = -1
+        """Absolute offset of the table row whose context words are in ``_row_cache``."""
+        self._row_cache: list[tuple[int, int, tuple[Keyword, ...]]] = []
 
     # -- public ---------------------------------------------------------------
 
-    def feed(self, text: str) -> list[Finding]:
-        """Add the next piece of the document; returns the findings settled so far."""
+    def feed(self, text: str, zones: tuple[tuple[int, int], ...] | None = None) -> list[Finding]:
+        """Add the next piece of the document; returns the findings settled so far.
+
+        ``zones`` are the character ranges of ``text`` where candidates can start
+        (the byte prefilter's hit lines); None means anywhere.
+        """
+        base = self._buf_abs + len(self._buf)
+        for zs, ze in ((0, len(text)),) if zones is None else zones:
+            if self._zones and self._zones[-1][1] >= base + zs:
+                self._zones[-1][1] = max(self._zones[-1][1], base + ze)
+            else:
+                self._zones.append([base + zs, base + ze])
         self._buf += text
         if not self._layout_known and len(self._buf) < HEAD_CHARS:
             return []
@@ -214,6 +231,7 @@ class DocumentScanner:
         """
         out = self._process(final=True)
         gap = self._buf_abs + len(self._buf) + 1
+        self._zones.clear()
         self._buf = ""
         self._buf_abs = self._next = self._line_pos = self._line_start = gap
         self._line_no = line
@@ -236,8 +254,9 @@ class DocumentScanner:
         if limit > start:
             cands = [
                 (c.start, i, c)
+                for zs, ze in self._zone_spans(start, limit)
                 for i, cr in enumerate(self._e.rules)
-                for c in cr.finder.find(buf, start, limit)
+                for c in cr.finder.find(buf, zs, ze)
             ]
             if len(self._e.rules) > 1:
                 cands.sort(key=lambda t: (t[0], t[1]))
@@ -247,6 +266,20 @@ class DocumentScanner:
             self._trim(limit)
         overflow = len(self._pending) - MAX_PENDING
         return self._settle(overflow + MAX_PENDING // 2) if overflow > 0 else []
+
+    def _zone_spans(self, start: int, limit: int) -> list[tuple[int, int]]:
+        """Buffer ranges in [start, limit) where candidates can start; forgets zones passed."""
+        lo, hi = self._buf_abs + start, self._buf_abs + limit
+        spans = []
+        for zone in self._zones:
+            if zone[0] >= hi:
+                break
+            a, b = max(zone[0], lo), min(zone[1], hi)
+            if b > a:
+                spans.append((a - self._buf_abs, b - self._buf_abs))
+        while self._zones and self._zones[0][1] <= hi:
+            self._zones.popleft()
+        return spans
 
     def _trim(self, limit: int) -> None:
         cut = max(0, limit - self._e.behind)
@@ -348,19 +381,23 @@ class DocumentScanner:
             # counted for document evidence only: context of an invalid value is never needed
             stats.add(False, None)
             return
-        # Words before the value's own label or row, and from the next label on, belong to other fields.
-        # A blank line ends a paragraph: context does not reach across it.
-        left = buf[max(0, c.start - rule.context.window, field_start) : c.start]
-        left = left[left.rfind("\n\n") + 1 :] if "\n\n" in left else left
-        right = buf[c.end : c.end + rule.context.window]
-        right = right[: next_label_start(right)]
-        right = right[: right.find("\n\n")] if "\n\n" in right else right
-        other_line = rule.context.other_line_factor
-        hits = [
-            ContextHit("keyword", h.keyword.word, h.keyword.weight, h.distance, False, 1.0 if h.same_line else other_line)
-            for h in self._e.keywords.around(left, right)
-            if h.keyword.rule_index == rule_index
-        ]
+        if kind == "column":
+            hits = self._row_hits(rule_index, c, field_start)
+            left = ""
+        else:
+            # Words before the value's own label, and from the next label on, belong to other
+            # fields. A blank line ends a paragraph: context does not reach across it.
+            left = buf[max(0, c.start - rule.context.window, field_start) : c.start]
+            left = left[left.rfind("\n\n") + 1 :] if "\n\n" in left else left
+            right = buf[c.end : c.end + rule.context.window]
+            right = right[: next_label_start(right)]
+            right = right[: right.find("\n\n")] if "\n\n" in right else right
+            other_line = rule.context.other_line_factor
+            hits = [
+                ContextHit("keyword", h.keyword.word, h.keyword.weight, h.distance, False, 1.0 if h.same_line else other_line)
+                for h in self._e.keywords.around(left, right)
+                if h.keyword.rule_index == rule_index
+            ]
         hits.extend(ContextHit(kind, k.word, k.weight, distance, True) for k in struct_kws if k.rule_index == rule_index)
         ctx, reasons, positive = context_score(hits, rule.context, rule.structure_factor)
         if rule.context.topic_window > rule.context.window and not any(h.weight > 0 for h in hits):
@@ -395,6 +432,28 @@ class DocumentScanner:
                 digits=c.digits,
             )
         )
+
+    def _row_hits(self, rule_index: int, c: Candidate, line_start: int) -> list[ContextHit]:
+        """Context words in a table row: the row's other cells, searched once per row."""
+        buf = self._buf
+        row_abs = self._buf_abs + line_start
+        if self._row_cache_at != row_abs:
+            end = buf.find("\n", c.end)
+            end = min(len(buf) if end < 0 else end, line_start + MAX_ROW_CHARS)
+            self._row_cache_at = row_abs
+            self._row_cache = self._e.keywords.find(buf[line_start:end])
+        window = self._e.rules[rule_index].rule.context.window
+        start, stop = c.start - line_start, c.end - line_start
+        out = []
+        for s, e, kws in self._row_cache:
+            if e <= start and start - e <= window:
+                distance = start - e
+            elif s >= stop and s - stop <= window:
+                distance = s - stop
+            else:
+                continue
+            out.extend(ContextHit("keyword", k.word, k.weight, distance, False) for k in kws if k.rule_index == rule_index)
+        return out
 
     def _topic(self, rule_index: int, before: int, value_start: int) -> ContextHit | None:
         """The nearest strong positive word before the context window: what the conversation is about."""

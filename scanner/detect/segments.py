@@ -12,6 +12,8 @@ class Segment:
     text: str
     line: int | None
     """1-based line where ``text`` starts after a gap; None when it continues the previous segment."""
+    zones: tuple[tuple[int, int], ...] | None = None
+    """Character ranges of ``text`` where candidates can start; None: anywhere."""
 
 
 @dataclass(frozen=True, slots=True)

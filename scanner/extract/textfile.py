@@ -131,12 +131,14 @@ def _prefiltered(pre: BytePrefilter, codec: str, first: bytes, stream: BinaryIO,
             return
         # the start of the document is always read: the engine recognises tables from it
         keep = [(0, pre.head_bytes - window_abs)] if window_abs < pre.head_bytes else []
-        for start, end in pre.ranges(window, keep):
+        plan = pre.plan(window, keep)
+        for start, end in plan.ranges:
             start = max(start, emitted - window_abs)
             if end <= start:
                 continue
             line += window.count(b"\n", counted - window_abs, start)
-            yield Segment(window[start:end].decode(codec, errors="replace"), None if window_abs + start == emitted else line)
+            text, zones = _decode_with_zones(window, start, end, plan.zones, codec)
+            yield Segment(text, None if window_abs + start == emitted else line, zones)
             line += window.count(b"\n", start, end)
             counted = emitted = window_abs + end
         cut = max(len(window) - pre.back_bytes, emitted - window_abs, counted - window_abs)
@@ -144,3 +146,25 @@ def _prefiltered(pre: BytePrefilter, codec: str, first: bytes, stream: BinaryIO,
         line += window.count(b"\n", counted - window_abs, cut)
         counted = window_abs + cut
         window, window_abs = window[cut:], window_abs + cut
+
+
+def _decode_with_zones(
+    block: bytes, start: int, end: int, zones: list[tuple[int, int]], codec: str
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Decode ``block[start:end]`` and map the byte zones inside it to character offsets."""
+    parts: list[str] = []
+    out: list[tuple[int, int]] = []
+    pos, chars = start, 0
+    for zs, ze in zones:
+        zs, ze = max(zs, start), min(ze, end)
+        if ze <= zs:
+            continue
+        before = block[pos:zs].decode(codec, errors="replace")
+        inside = block[zs:ze].decode(codec, errors="replace")
+        parts += [before, inside]
+        chars += len(before)
+        out.append((chars, chars + len(inside)))
+        chars += len(inside)
+        pos = ze
+    parts.append(block[pos:end].decode(codec, errors="replace"))
+    return "".join(parts), tuple(out)
