@@ -400,7 +400,8 @@ class DocumentScanner:
             ]
         hits.extend(ContextHit(kind, k.word, k.weight, distance, True) for k in struct_kws if k.rule_index == rule_index)
         ctx, reasons, positive = context_score(hits, rule.context, rule.structure_factor)
-        if rule.context.topic_window > rule.context.window and not any(h.weight > 0 for h in hits):
+        # a table's column says what its values are; the topic is for free text
+        if kind != "column" and rule.context.topic_window > rule.context.window and not any(h.weight > 0 for h in hits):
             topic = self._topic(rule_index, c.start - len(left), c.start)
             if topic is not None:
                 hits.append(topic)
