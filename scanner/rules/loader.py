@@ -341,7 +341,7 @@ def load_ruleset(extra_dirs: list[Path] | tuple[Path, ...] = (), *, shipped: boo
     dirs = ([shipped_rules_dir()] if shipped else []) + [Path(d) for d in extra_dirs]
     raw = load_raw(dirs)
     rules = []
-    for rule_id, (data, sources) in sorted(raw.items()):
+    for _rule_id, (data, sources) in sorted(raw.items()):
         if not _Reader(sources[-1], data).bool("enabled", True):
             continue
         rules.append(build_rule(data, sources))
