@@ -13,10 +13,14 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
-from scanner.extract.textfile import READ_BYTES, BinaryContent, iter_segments
+from scanner.extract.dispatch import extract
+from scanner.extract.errors import unscanned
+from scanner.extract.limits import Budget, Limits
+from scanner.extract.parts import Context, Unscanned, join_member
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.report.records import Record, Summary, finding_record, not_scanned_record
 from scanner.rules.model import Ruleset
@@ -33,20 +37,32 @@ class AuditOptions:
     min_confidence: Confidence = Confidence.LOW
     jobs: int = 1
     walk: WalkOptions = WalkOptions()
-    read_bytes: int = READ_BYTES
+    limits: Limits = Limits()
 
 
-@dataclass(frozen=True, slots=True)
-class FileResult:
-    """What scanning one file gave: its records and whether it was read to the end."""
+def _scan_parts(engine: Engine, path: str, stream: BinaryIO, limits: Limits, min_confidence: Confidence) -> Iterator[Record]:
+    ctx = Context(engine.reach, limits, Budget(limits))
+    member: str | None = None
+    try:
+        for item in extract(stream, ctx):
+            member = item.member
+            if isinstance(item, Unscanned):
+                yield not_scanned_record(path, item.member, item.reason, item.detail)
+                continue
+            for finding in engine.scan_segments(item.segments):
+                if finding.confidence >= min_confidence:
+                    place = item.locate(finding.line, finding.column) if item.locate else None
+                    yield finding_record(path, join_member(item.member, place), finding)
+            if item.problem is not None:
+                yield not_scanned_record(path, item.problem.member, item.problem.reason, item.problem.detail)
+    except Exception as exc:  # a bug or a hostile file costs this item, not the audit; no content in the detail
+        problem = unscanned(member, exc)
+        yield not_scanned_record(path, problem.member, problem.reason, problem.detail)
 
-    path: str
-    size: int
-    scanned: bool
-    records: list[Record]
 
-
-def scan_file(engine: Engine, path: str, min_confidence: Confidence, read_bytes: int = READ_BYTES) -> Iterator[Record]:
+def scan_file(
+    engine: Engine, path: str, min_confidence: Confidence, limits: Limits = Limits()
+) -> Iterator[Record]:
     """Records for one file as they are produced; the last item is a ``_file`` bookkeeping record."""
     try:
         f = open(path, "rb")
@@ -56,24 +72,16 @@ def scan_file(engine: Engine, path: str, min_confidence: Confidence, read_bytes:
         return
     with f:
         size = os.fstat(f.fileno()).st_size
-        try:
-            _encoding, segments = iter_segments(f, engine.reach, read_bytes)
-            for finding in engine.scan_segments(segments):
-                if finding.confidence >= min_confidence:
-                    yield finding_record(path, None, finding)
-        except BinaryContent as exc:
-            yield not_scanned_record(path, None, "unsupported", str(exc))
+        if size > limits.max_file_size:
+            yield not_scanned_record(path, None, "limit:max_file_size", f"{size} bytes")
             yield {"type": "_file", "size": size, "scanned": False}
             return
-        except OSError as exc:
-            yield not_scanned_record(path, None, "unreadable", exc.strerror or "read error")
-            yield {"type": "_file", "size": size, "scanned": False}
-            return
-        except Exception as exc:  # a bug must cost one file, not the audit; no text goes in the detail
-            yield not_scanned_record(path, None, "error", type(exc).__name__)
-            yield {"type": "_file", "size": size, "scanned": False}
-            return
-    yield {"type": "_file", "size": size, "scanned": True}
+        scanned = True
+        for rec in _scan_parts(engine, path, f, limits, min_confidence):
+            if rec["type"] == "not_scanned" and rec["member"] is None:
+                scanned = False
+            yield rec
+    yield {"type": "_file", "size": size, "scanned": scanned}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +90,7 @@ class _WorkerSetup:
     key: bytes
     known: frozenset[str]
     min_confidence: Confidence
-    read_bytes: int
+    limits: Limits
 
 
 _worker: tuple[Engine, _WorkerSetup] | None = None  # one per worker process, set by its initializer
@@ -96,16 +104,16 @@ def _init_worker(setup: _WorkerSetup) -> None:
 def _scan_in_worker(path: str) -> list[Record]:
     assert _worker is not None
     engine, setup = _worker
-    return list(scan_file(engine, path, setup.min_confidence, setup.read_bytes))
+    return list(scan_file(engine, path, setup.min_confidence, setup.limits))
 
 
 def _serial(engine: Engine, paths: list[str], options: AuditOptions) -> Iterator[Record]:
     for path in paths:
-        yield from scan_file(engine, path, options.min_confidence, options.read_bytes)
+        yield from scan_file(engine, path, options.min_confidence, options.limits)
 
 
 def _parallel(engine: Engine, key: bytes, paths: list[str], options: AuditOptions) -> Iterator[Record]:
-    setup = _WorkerSetup(engine.ruleset, key, engine.known, options.min_confidence, options.read_bytes)
+    setup = _WorkerSetup(engine.ruleset, key, engine.known, options.min_confidence, options.limits)
     with ProcessPoolExecutor(max_workers=options.jobs, initializer=_init_worker, initargs=(setup,)) as pool:
         for records in pool.map(_scan_in_worker, paths, chunksize=PARALLEL_CHUNKSIZE):
             yield from records

@@ -116,6 +116,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     min_conf = Confidence.parse(args.min_confidence) if args.min_confidence else config.min_confidence
     jobs = args.jobs if args.jobs is not None else config.jobs
     options = AuditOptions(
+        limits=config.limits,
         min_confidence=min_conf,
         jobs=jobs if jobs > 0 else (os.cpu_count() or 1),
         walk=WalkOptions(

@@ -10,17 +10,22 @@ Example::
     jobs = 0
     exclude = [".git", "*.iso"]
     known_numbers = "/etc/mynumber-dlp/known.txt"
+
+    [limits]               # see scanner/extract/limits.py for the defaults
+    max_file_size = 268435456
+    max_scan_time = 120
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from scanner.detect.finding import Confidence
+from scanner.extract.limits import Limits
 from scanner.privacy.keyfile import user_config_dir
 
 CONFIG_FILE_NAME = "config.toml"
@@ -48,6 +53,8 @@ class ScanConfig:
     """Follow symbolic links met while walking directories."""
     known_numbers: Path | None = None
     """Fingerprint list of known real numbers (exact data match)."""
+    limits: Limits = Limits()
+    """Scan limits (``[limits]`` table; names as in ``limit:<name>`` reasons)."""
     source: str | None = field(default=None, compare=False)
     """The file this was read from, if any."""
 
@@ -64,6 +71,18 @@ def _str_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     if not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: '{key}' must be a list of strings")
     return tuple(os.path.expandvars(v) for v in value)
+
+
+def _limits(table: dict[str, Any], where: str) -> Limits:
+    known = {f.name: f.type for f in fields(Limits)}
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown limit '{key}' (known: {', '.join(known)})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{where}: '{key}' must be a positive number")
+        values[key] = float(value) if key == "max_scan_time" else int(value)
+    return Limits(**values)
 
 
 def load_scan_config(path: Path | None) -> ScanConfig:
@@ -91,6 +110,7 @@ def load_scan_config(path: Path | None) -> ScanConfig:
     if jobs < 0:
         raise ConfigError(f"{swhere}: 'jobs' must be >= 0")
     known = _expect(scan, "known_numbers", str, swhere)
+    limits = _limits(_expect(data, "limits", dict, where) or {}, f"{where} [limits]")
     return ScanConfig(
         fingerprint_key=_expect(data, "fingerprint_key", str, where),
         rules_dirs=tuple(Path(p) for p in _str_list(data, "rules_dirs", where)),
@@ -99,5 +119,6 @@ def load_scan_config(path: Path | None) -> ScanConfig:
         exclude=_str_list(scan, "exclude", swhere),
         follow_symlinks=bool(_expect(scan, "follow_symlinks", bool, swhere)),
         known_numbers=Path(os.path.expandvars(known)) if known else None,
+        limits=limits,
         source=where,
     )

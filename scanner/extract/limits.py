@@ -1,0 +1,63 @@
+"""Scan limits in the spirit of ClamAV's MaxFileSize, MaxScanSize, MaxRecursion,
+MaxFiles and MaxScanTime. Exceeding one yields a ``not_scanned`` record whose
+reason is ``limit:<name>``; whatever was scanned before still reports findings.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Configurable limits; names are the ``limit:<name>`` reasons."""
+
+    max_file_size: int = 256 * MiB
+    """A file (or archive member) larger than this is not read."""
+    max_scan_size: int = 512 * MiB
+    """Bytes extracted from one top-level item (archive members, decompressed streams) at most."""
+    max_recursion: int = 16
+    """Containers nested deeper than this (zip in zip in mail ...) are not opened."""
+    max_files: int = 10_000
+    """Members of one archive examined at most."""
+    max_ratio: int = 200
+    """A member that expands more than this many times its compressed size is a bomb."""
+    max_scan_time: float = 120.0
+    """Seconds one top-level item may take."""
+
+
+class LimitExceeded(Exception):
+    """A limit was hit; ``name`` is the limit, ``detail`` says where."""
+
+    def __init__(self, name: str, detail: str) -> None:
+        super().__init__(f"{name}: {detail}")
+        self.name = name
+        self.detail = detail
+
+
+@dataclass(slots=True)
+class Budget:
+    """What one top-level item may still use: bytes extracted and time."""
+
+    limits: Limits
+    extracted: int = 0
+    deadline: float = field(default=0.0)
+
+    def __post_init__(self) -> None:
+        if not self.deadline:
+            self.deadline = time.monotonic() + self.limits.max_scan_time
+
+    def take(self, n: int) -> None:
+        """Account ``n`` more extracted bytes; raise when over the scan size or the time."""
+        self.extracted += n
+        if self.extracted > self.limits.max_scan_size:
+            raise LimitExceeded("max_scan_size", f"more than {self.limits.max_scan_size} bytes extracted")
+        self.check_time()
+
+    def check_time(self) -> None:
+        """Raise when the item's time is up."""
+        if time.monotonic() > self.deadline:
+            raise LimitExceeded("max_scan_time", f"more than {self.limits.max_scan_time:g} s")

@@ -1,0 +1,72 @@
+"""What extractors hand on: text parts to scan and items that could not be scanned."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from scanner.detect.segments import Reach, Segment
+from scanner.extract.limits import Budget, Limits
+
+Locator = Callable[[int, int], "str | None"]
+"""Maps a (line, column) of a part's text to a place within it, e.g. ``Sheet1!C5``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unscanned:
+    """An item (or member) that could not be scanned, and why (a contract reason)."""
+
+    member: str | None
+    reason: str
+    detail: str
+
+
+@dataclass(slots=True)
+class TextPart:
+    """Text of one part of a file, as segments for the engine."""
+
+    member: str | None
+    segments: Iterable[Segment]
+    locate: Locator | None = None
+    problem: Unscanned | None = field(default=None)
+    """Set when producing the segments failed part way (what was read is still scanned)."""
+
+
+Item = TextPart | Unscanned
+
+
+def join_member(prefix: str | None, name: str | None) -> str | None:
+    """``a.zip`` + ``b.docx`` -> ``a.zip/b.docx``; None stands for the top level."""
+    if not name:
+        return prefix
+    return f"{prefix}/{name}" if prefix else name
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where an extractor works: its depth and member path, the limits and what is left of the budget."""
+
+    reach: Reach | None
+    limits: Limits
+    budget: Budget
+    depth: int = 0
+    member: str | None = None
+
+    def child(self, name: str) -> Context:
+        """The context of a member named ``name`` one container deeper."""
+        return Context(self.reach, self.limits, self.budget, self.depth + 1, join_member(self.member, name))
+
+
+def text_lines(lines: Iterable[str], batch_chars: int = 64 * 1024) -> Iterator[Segment]:
+    """Lines of extracted text as contiguous segments of about ``batch_chars``."""
+    buf: list[str] = []
+    size = 0
+    for line in lines:
+        buf.append(line)
+        buf.append("\n")
+        size += len(line) + 1
+        if size >= batch_chars:
+            yield Segment("".join(buf), None)
+            buf, size = [], 0
+    if buf:
+        yield Segment("".join(buf), None)
