@@ -1,17 +1,17 @@
-"""On-demand audits: scan files and directories, in parallel processes, into records.
+"""On-demand audits: scan files and directories, in worker processes, into records.
 
-Each file is one document for the engine. With one job (or one file) the scan
-runs in this process and findings stream out as they are settled; with more,
-files are spread over worker processes and their records come back in input
-order.
+Each file is extracted by content type into parts, each part one document for
+the engine. Files are scanned in forked worker processes (``workers.py``) with
+a memory limit and a time limit, so a hostile file costs itself, never the
+audit; records come back in input order, a long file's findings as they come.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -21,13 +21,10 @@ from scanner.extract.dispatch import extract
 from scanner.extract.errors import unscanned
 from scanner.extract.limits import Budget, Limits
 from scanner.extract.parts import Context, Unscanned, join_member
-from scanner.privacy.fingerprint import Fingerprinter
 from scanner.report.records import Record, Summary, finding_record, not_scanned_record
-from scanner.rules.model import Ruleset
 from scanner.sources.walk import Unwalkable, WalkOptions, walk
+from scanner.workers import WorkerLimits, WorkerPool
 
-PARALLEL_CHUNKSIZE = 4
-"""Files handed to a worker process at a time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,44 +81,12 @@ def scan_file(
     yield {"type": "_file", "size": size, "scanned": scanned}
 
 
-@dataclass(frozen=True, slots=True)
-class _WorkerSetup:
-    ruleset: Ruleset
-    key: bytes
-    known: frozenset[str]
-    min_confidence: Confidence
-    limits: Limits
-
-
-_worker: tuple[Engine, _WorkerSetup] | None = None  # one per worker process, set by its initializer
-
-
-def _init_worker(setup: _WorkerSetup) -> None:
-    global _worker
-    _worker = (Engine(setup.ruleset, Fingerprinter(setup.key), setup.known), setup)
-
-
-def _scan_in_worker(path: str) -> list[Record]:
-    assert _worker is not None
-    engine, setup = _worker
-    return list(scan_file(engine, path, setup.min_confidence, setup.limits))
-
-
-def _serial(engine: Engine, paths: list[str], options: AuditOptions) -> Iterator[Record]:
-    for path in paths:
-        yield from scan_file(engine, path, options.min_confidence, options.limits)
-
-
-def _parallel(engine: Engine, key: bytes, paths: list[str], options: AuditOptions) -> Iterator[Record]:
-    setup = _WorkerSetup(engine.ruleset, key, engine.known, options.min_confidence, options.limits)
-    with ProcessPoolExecutor(max_workers=options.jobs, initializer=_init_worker, initargs=(setup,)) as pool:
-        for records in pool.map(_scan_in_worker, paths, chunksize=PARALLEL_CHUNKSIZE):
-            yield from records
+def _scan_records(engine: Engine, min_confidence: Confidence, limits: Limits, path: str) -> Iterator[Record]:
+    return scan_file(engine, path, min_confidence, limits)
 
 
 def run_audit(
     engine: Engine,
-    key: bytes,
     paths: list[str],
     options: AuditOptions,
     emit: Callable[[Record], None],
@@ -141,10 +106,17 @@ def run_audit(
             files.append(item)
     if on_total is not None:
         on_total(len(files))
-    if options.jobs > 1 and len(files) > 1:
-        records = _parallel(engine, key, files, options)
-    else:
-        records = _serial(engine, files, options)
+    scan = functools.partial(_scan_records, engine, options.min_confidence, options.limits)
+    worker_limits = WorkerLimits(options.limits.max_memory, options.limits.max_scan_time)
+    with WorkerPool(min(options.jobs, max(1, len(files))), scan, worker_limits) as pool:
+        _collect(pool.scan(files), summary, emit, progress)
+    summary.duration_seconds = time.monotonic() - started
+    return summary
+
+
+def _collect(
+    records: Iterable[Record], summary: Summary, emit: Callable[[Record], None], progress: Callable[[int, int], None] | None
+) -> None:
     for rec in records:
         if rec["type"] == "_file":
             if rec["scanned"]:
@@ -155,5 +127,3 @@ def run_audit(
             continue
         summary.count(rec)
         emit(rec)
-    summary.duration_seconds = time.monotonic() - started
-    return summary

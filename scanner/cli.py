@@ -129,9 +129,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     progress = _Progress(enabled=sys.stderr.isatty() and not args.no_progress)
     try:
         writer = _writer(args.format, out, ruleset)
-        summary = run_audit(
-            engine, key.encode("utf-8"), args.paths, options, writer.record, progress.step, progress.total
-        )
+        summary = run_audit(engine, args.paths, options, writer.record, progress.step, progress.total)
         progress.close()
         writer.close(summary)
     finally:

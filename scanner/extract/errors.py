@@ -26,6 +26,8 @@ def unscanned(member: str | None, exc: BaseException) -> Unscanned:
     """
     if isinstance(exc, LimitExceeded):
         return Unscanned(member, f"limit:{exc.name}", exc.detail)
+    if isinstance(exc, MemoryError):
+        return Unscanned(member, "limit:max_memory", "the parser needed more memory than allowed")
     if isinstance(exc, Encrypted):
         return Unscanned(member, "encrypted", str(exc) or "encrypted")
     if isinstance(exc, RuntimeError) and "encrypted" in str(exc).lower():

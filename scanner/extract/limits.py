@@ -26,7 +26,9 @@ class Limits:
     max_ratio: int = 200
     """A member that expands more than this many times its compressed size is a bomb."""
     max_scan_time: float = 120.0
-    """Seconds one top-level item may take."""
+    """Seconds one top-level item may take; its worker is killed a little after."""
+    max_memory: int = 2048 * MiB
+    """Address space of a scanning worker process; a parser that needs more is stopped."""
 
 
 class LimitExceeded(Exception):

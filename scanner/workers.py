@@ -1,0 +1,210 @@
+"""Scan files in child processes that a hostile file cannot take down with it.
+
+Each worker is a forked process with an address-space limit; it scans one file
+at a time and streams the records back. A worker that overruns the file's time
+is killed; one that dies (a parser crash, memory exhausted) is replaced. Either
+way the file gets a ``not_scanned`` record and the records already received
+(findings made before the trouble) are kept. Results come back in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import resource
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from scanner.report.records import Record, not_scanned_record
+
+GRACE_SECONDS = 5.0
+"""Time past a file's scan-time limit before its worker is killed (the worker reports the limit itself first)."""
+BATCH_RECORDS = 256
+"""Records sent to the parent at a time."""
+FLUSH_SECONDS = 0.2
+"""Longest a record waits in a worker before it is sent."""
+
+ScanOne = Callable[[str], Iterable[Record]]
+"""Scans one path in the worker; its last record is the ``_file`` bookkeeping record."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLimits:
+    """Limits of each worker process."""
+
+    max_memory: int
+    """Address space of a worker in bytes (RLIMIT_AS); 0 for none."""
+    max_seconds: float
+    """Wall-clock seconds one file may take in a worker before it is killed."""
+
+
+class _Outbox:
+    """Records on their way to the parent: sent in batches, and at least every FLUSH_SECONDS,
+    so findings made before a parser hangs are not lost with the worker."""
+
+    def __init__(self, conn: multiprocessing.connection.Connection) -> None:
+        self._conn = conn
+        self._batch: list[Record] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, daemon=True)
+        self._thread.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(FLUSH_SECONDS):
+            self.flush()
+
+    def flush(self, final: bool = False) -> None:
+        with self._lock:
+            if self._batch:
+                self._conn.send(self._batch)
+                self._batch = []
+            if final:
+                self._conn.send(None)  # end of this file
+
+    def put(self, rec: Record) -> None:
+        with self._lock:
+            self._batch.append(rec)
+            full = len(self._batch) >= BATCH_RECORDS
+        if full:
+            self.flush()
+
+
+def _serve(conn: multiprocessing.connection.Connection, scan: ScanOne, limits: WorkerLimits) -> None:
+    if limits.max_memory:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    outbox = _Outbox(conn)
+    while True:
+        try:
+            path = conn.recv()
+        except EOFError:
+            return
+        if path is None:
+            return
+        try:
+            for rec in scan(path):
+                outbox.put(rec)
+        except MemoryError:
+            outbox.put(not_scanned_record(path, None, "limit:max_memory", "the worker ran out of memory"))
+            outbox.put({"type": "_file", "size": 0, "scanned": False})
+        outbox.flush(final=True)
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: multiprocessing.connection.Connection
+    path: str | None = None
+    index: int = -1
+    deadline: float = 0.0
+
+
+class WorkerPool:
+    """``jobs`` forked workers that scan files with ``scan``; use as a context manager."""
+
+    def __init__(self, jobs: int, scan: ScanOne, limits: WorkerLimits) -> None:
+        self._jobs = max(1, jobs)
+        self._scan = scan
+        self._limits = limits
+        self._ctx = multiprocessing.get_context("fork")
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        self._workers = [self._start() for _ in range(self._jobs)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for w in self._workers:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        for w in self._workers:
+            w.process.join(timeout=2)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+
+    def _start(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_serve, args=(child, self._scan, self._limits), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def _replace(self, w: _Worker) -> _Worker:
+        if w.process.is_alive():
+            w.process.kill()
+        w.process.join()
+        w.conn.close()
+        fresh = self._start()
+        self._workers[self._workers.index(w)] = fresh
+        return fresh
+
+    def scan(self, paths: Iterable[str]) -> Iterator[Record]:
+        """Records of every path, file after file in input order."""
+        todo = deque(enumerate(paths))
+        results: dict[int, list[Record]] = {}
+        finished: set[int] = set()
+        next_out = 0
+        while todo or any(w.path is not None for w in self._workers) or next_out in results:
+            for w in self._workers:
+                if w.path is None and todo:
+                    w.index, w.path = todo.popleft()
+                    w.deadline = time.monotonic() + self._limits.max_seconds + GRACE_SECONDS
+                    results[w.index] = []
+                    w.conn.send(w.path)
+            busy = [w for w in self._workers if w.path is not None]
+            if busy:
+                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                ready = multiprocessing.connection.wait([w.conn for w in busy], timeout=timeout)
+                for w in busy:
+                    if w.conn in ready:
+                        self._receive(w, results, finished)
+                    elif time.monotonic() > w.deadline:
+                        self._fail(w, results, finished, "limit:max_scan_time", f"killed after {self._limits.max_seconds:g} s")
+            while next_out in finished:
+                yield from results.pop(next_out)
+                finished.discard(next_out)
+                next_out += 1
+            # stream the head file's records while it is still being scanned
+            if next_out in results and next_out not in finished and results[next_out]:
+                batch, results[next_out] = results[next_out], []
+                yield from batch
+
+    def _receive(self, w: _Worker, results: dict[int, list[Record]], finished: set[int]) -> None:
+        try:
+            msg = w.conn.recv()
+        except (EOFError, OSError):
+            code = w.process.exitcode
+            w.process.join(timeout=1)
+            code = w.process.exitcode if code is None else code
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
+            self._fail(w, results, finished, "error", f"the scanning process died ({how})")
+            return
+        if msg is None:
+            finished.add(w.index)
+            w.path = None
+        else:
+            results[w.index].extend(msg)
+
+    def _fail(self, w: _Worker, results: dict[int, list[Record]], finished: set[int], reason: str, detail: str) -> None:
+        path, index = w.path, w.index
+        assert path is not None
+        self._replace(w)
+        results[index].append(not_scanned_record(path, None, reason, detail))
+        results[index].append({"type": "_file", "size": _size(path), "scanned": False})
+        finished.add(index)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
