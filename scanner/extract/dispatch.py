@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from scanner.extract import archives, mail, markup, ooxml
+from scanner.extract import archives, legacy, mail, markup, odf, ooxml, pdf
 from scanner.extract.filetype import Kind, sniff_kind
 from scanner.extract.parts import Context, Item, TextPart, Unscanned
 from scanner.extract.textfile import BinaryContent, iter_segments
@@ -46,6 +46,11 @@ def _extractors() -> dict[Kind, Extractor]:
             Kind.DOCX: ooxml.docx_text,
             Kind.XLSX: ooxml.xlsx_text,
             Kind.PPTX: ooxml.pptx_text,
+            Kind.ODF: odf.odf_text,
+            Kind.PDF: pdf.pdf_pages,
+            Kind.OLE: legacy.ole_document,
+            Kind.RTF: legacy.rtf_text,
+            Kind.SEVEN_Z: legacy.sevenzip_members,
             Kind.MAIL: mail.message_parts,
             Kind.MBOX: mail.mbox_messages,
         }

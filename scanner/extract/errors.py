@@ -32,7 +32,7 @@ def unscanned(member: str | None, exc: BaseException) -> Unscanned:
         return Unscanned(member, "encrypted", str(exc) or "encrypted")
     if isinstance(exc, RuntimeError) and "encrypted" in str(exc).lower():
         return Unscanned(member, "encrypted", "encrypted member")
-    if isinstance(exc, CORRUPT):
+    if isinstance(exc, CORRUPT) or (isinstance(exc, ValueError) and str(exc).startswith("corrupt")):
         return Unscanned(member, "corrupt", f"{type(exc).__name__}: cannot be read as its format")
     if isinstance(exc, OSError):
         return Unscanned(member, "corrupt" if exc.errno is None else "unreadable", type(exc).__name__)
