@@ -30,6 +30,8 @@ PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 DOCX_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
+LOST_ZERO_DIGITS = 11
+"""Integer cells this long get back the leading zero a spreadsheet drops from 12-digit numbers."""
 MAX_INTEGER_DIGITS = 20
 """Numeric cells with at most this many integer digits are written as integers when integral."""
 
@@ -166,7 +168,12 @@ def _column_index(ref: str) -> int:
 
 
 def numeric_text(value: str) -> str:
-    """How a numeric cell reads: ``123456789018.0`` and ``1.23456789018E+11`` are integers."""
+    """How a numeric cell reads: ``123456789018.0`` and ``1.23456789018E+11`` are integers.
+
+    An 11-digit integer is a 12-digit number whose leading zero the spreadsheet
+    dropped (My Numbers may start with 0): it is written back with the zero. The
+    engine still decides from the column and the check digit whether it is one.
+    """
     if not _NUMBER.match(value):
         return value
     try:
@@ -174,7 +181,8 @@ def numeric_text(value: str) -> str:
     except InvalidOperation:
         return value
     if d == d.to_integral_value() and d.adjusted() < MAX_INTEGER_DIGITS:
-        return str(int(d))
+        text = str(int(d))
+        return "0" + text if len(text) == LOST_ZERO_DIGITS else text
     return value
 
 

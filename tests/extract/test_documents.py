@@ -13,7 +13,6 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from scanner.audit import scan_file
 from scanner.detect.finding import Confidence
@@ -73,6 +72,22 @@ def test_xlsx_cells_numbers_and_header_columns(engine, tmp_path):
     assert found == {("名簿!B2", N[-4:]), ("名簿!B3", N[-4:]), ("名簿!B4", N[-4:])}
     assert not any(t == D[-4:] for _m, t in weak)
     assert skipped == []
+
+
+def test_xlsx_numeric_cell_that_lost_its_leading_zero_is_found(engine, tmp_path):
+    import openpyxl
+
+    from scanner.detect.checkdigit import check_digit
+
+    first = "0" + "".join(str(RNG.randrange(10)) for _ in range(10))
+    zero_led = first + str(check_digit(first))
+    wb = openpyxl.Workbook()
+    wb.active.append(["氏名", "マイナンバー"])
+    wb.active.append(["山田", int(zero_led)])  # stored as an 11-digit number
+    path = tmp_path / "zero.xlsx"
+    wb.save(path)
+    found, _weak, _ = scan(engine, path)
+    assert found == {("Sheet!B2", zero_led[-4:])}
 
 
 def test_pptx_slides_and_notes(engine, tmp_path):
