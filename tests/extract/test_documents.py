@@ -13,6 +13,8 @@ import tarfile
 import zipfile
 from pathlib import Path
 
+import pytest
+
 
 from scanner.audit import scan_file
 from scanner.detect.finding import Confidence
@@ -245,3 +247,28 @@ def test_scan_size_limit_stops_but_keeps_what_was_found(engine, tmp_path):
     found, _weak, skipped = scan(engine, path, Limits(max_scan_size=1_000_000))
     assert found == {("a.txt", N[-4:])}
     assert skipped == [("b.txt", "limit:max_scan_size")]
+
+
+def test_docx_number_split_across_runs_is_found(engine, tmp_path):
+    import docx
+
+    d = docx.Document()
+    p = d.add_paragraph("個人番号：")
+    for piece in (N[:3], N[3:7], N[7:]):
+        p.add_run(piece).bold = True  # each run its own <w:r>
+    path = tmp_path / "runs.docx"
+    d.save(path)
+    found, _weak, _ = scan(engine, path)
+    assert found == {("word/document.xml", N[-4:])}
+
+
+@pytest.mark.parametrize("compress", ["bz2", "xz"])
+def test_bzip2_and_xz_streams_are_read(engine, tmp_path, compress):
+    import bz2
+    import lzma
+
+    data = f"個人番号：{N}\n".encode("euc_jp")
+    path = tmp_path / f"memo.txt.{compress}"
+    path.write_bytes(bz2.compress(data) if compress == "bz2" else lzma.compress(data))
+    found, _weak, skipped = scan(engine, path)
+    assert found == {(None, N[-4:])} and skipped == []
