@@ -109,3 +109,40 @@ def test_7z_members_and_encrypted_7z(engine, tmp_path):
         z.writestr(f"個人番号 {N}\n", "x.txt")
     found, _weak, skipped = scan(engine, secret)
     assert found == set() and skipped == [(None, "encrypted")]
+
+
+def _msg_file(path, body: str, attachment: tuple[str, bytes]):
+    """A real Outlook .msg, written with extract-msg's own OLE writer."""
+    import struct
+
+    from extract_msg.ole_writer import OleWriter
+
+    def props(entries, top):
+        head = b"\0" * 8 + (struct.pack("<IIII", 0, 1, 0, 1) + b"\0" * 8 if top else b"")
+        return head + b"".join(struct.pack("<IIQ", tag, 6, size) for tag, size in entries)
+
+    w = OleWriter()
+    subject, text = "年末調整のお願い".encode("utf-16-le"), body.encode("utf-16-le")
+    w.addEntry("__substg1.0_0037001F", subject)
+    w.addEntry("__substg1.0_1000001F", text)
+    w.addEntry("__substg1.0_001A001F", "IPM.Note".encode("utf-16-le"))
+    w.addEntry("__properties_version1.0", props([(0x0037001F, len(subject) + 2), (0x1000001F, len(text) + 2),
+                                                 (0x001A001F, 18)], True))
+    w.addEntry("__nameid_version1.0", storage=True)
+    for stream in ("00020102", "00030102", "00040102"):
+        w.addEntry(["__nameid_version1.0", f"__substg1.0_{stream}"], b"")
+    att = "__attach_version1.0_#00000000"
+    w.addEntry(att, storage=True)
+    w.addEntry([att, "__substg1.0_3707001F"], attachment[0].encode("utf-16-le"))
+    w.addEntry([att, "__substg1.0_37010102"], attachment[1])
+    w.addEntry([att, "__properties_version1.0"], props([(0x37050003, 1)], False))
+    w.write(str(path))
+    return path
+
+
+def test_outlook_msg_body_and_attachment(engine, tmp_path):
+    path = _msg_file(tmp_path / "mail.msg", f"マイナンバーは {N} です。\r\n注文番号 {D}\r\n",
+                     ("roster.csv", f"氏名,個人番号\n山田,{N}\n".encode("cp932")))
+    found, weak, skipped = scan(engine, path)
+    assert found == {(None, N[-4:]), ("roster.csv", N[-4:])}
+    assert not any(t == D[-4:] for _m, t in weak) and skipped == []
