@@ -11,6 +11,7 @@ import argparse
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -197,6 +198,100 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_scan(scan_args)
 
 
+def _serve_config(args: argparse.Namespace):
+    from scanner.config import load_serve_config
+    from scanner.daemon import apply_overrides
+
+    try:
+        cfg = load_serve_config(args.config)
+    except (ConfigError, OSError) as exc:
+        raise UsageError(f"config: {exc}") from None
+    overrides = {
+        "watch": getattr(args, "watch", None), "poll": getattr(args, "poll", None),
+        "state_dir": getattr(args, "state_dir", None), "alert_log": getattr(args, "alert_log", None),
+        "quarantine_dir": getattr(args, "quarantine_dir", None),
+        "metrics_address": getattr(args, "metrics_address", None),
+    }
+    return apply_overrides(cfg, overrides), overrides
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from scanner.daemon import Daemon, setup_logging
+
+    cfg, overrides = _serve_config(args)
+    setup_logging(cfg.log_json)
+    _ruleset(list(cfg.scan.rules_dirs))  # fail early, with a clear message
+    key = _key(cfg.scan).key
+    return Daemon(cfg, key, args.config, overrides).run()
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    cfg, _ = _serve_config(args)
+    ruleset = _ruleset(list(cfg.scan.rules_dirs))
+    watches = ", ".join(f"{w.name}={w.path}{' (poll ' + format(w.poll, 'g') + ' s)' if w.poll else ''}" for w in cfg.watches)
+    print(f"ok  {args.config}: watches {watches or 'none'}; state {cfg.state_dir}; "
+          f"quarantine {cfg.quarantine_dir or 'off'}; metrics {cfg.metrics_address}; ruleset {ruleset.version}")
+    return EXIT_CLEAN
+
+
+def _quarantine_store(args: argparse.Namespace):
+    from scanner.actions.quarantine import QuarantineOptions, QuarantineStore
+    from scanner.state import StateDB
+
+    cfg, _ = _serve_config(args)
+    if cfg.quarantine_dir is None:
+        raise UsageError("no quarantine directory configured (--quarantine-dir or [serve] quarantine_dir)")
+    return QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), StateDB(cfg.state_dir))
+
+
+def _public_entry(e: dict) -> dict:
+    return {
+        "id": e["id"], "original_path": e["original_path"], "state": e["state"],
+        "quarantined_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(e["quarantined_at"])),
+        "size": e["size"], "sha256": e["sha256"], "reasons": e["reasons"],
+    }
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    import json
+
+    from scanner.actions.quarantine import QuarantineError
+
+    store = _quarantine_store(args)
+    try:
+        if args.quarantine_command == "list":
+            for e in store.db.quarantine_list():
+                entry = _public_entry(e)
+                if args.format == "jsonl":
+                    print(json.dumps(entry, ensure_ascii=False))
+                else:
+                    print(f"{entry['id']}  {entry['quarantined_at']}  {len(entry['reasons'])} findings  {entry['original_path']}")
+        elif args.quarantine_command == "show":
+            entry = store.db.quarantine_get(args.id)
+            if entry is None:
+                raise UsageError(f"no quarantine entry {args.id}")
+            print(json.dumps(_public_entry(entry), ensure_ascii=False, indent=2))
+        elif args.quarantine_command == "restore":
+            print(store.restore(args.id))
+        elif args.quarantine_command == "purge":
+            store.purge(args.id)
+            print(f"purged {args.id}")
+    except QuarantineError as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_CLEAN
+
+
+def _serve_flags(p: argparse.ArgumentParser, all_flags: bool = True) -> None:
+    p.add_argument("--config", type=Path, metavar="FILE", help="serve config (TOML); default: the embedded one")
+    p.add_argument("--state-dir", metavar="DIR")
+    p.add_argument("--quarantine-dir", metavar="DIR")
+    if all_flags:
+        p.add_argument("--watch", action="append", metavar="DIR", help="watch DIR (repeatable; replaces the config's)")
+        p.add_argument("--poll", type=float, metavar="SECONDS", help="poll the watched dirs instead of inotify")
+        p.add_argument("--alert-log", metavar="FILE")
+        p.add_argument("--metrics-address", metavar="HOST:PORT", help="default 127.0.0.1:9108")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mynumber-dlp",
@@ -235,6 +330,27 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("-o", "--output", metavar="FILE", help="write the list here (mode 0600)")
     f.add_argument("--config", type=Path, metavar="FILE")
     f.set_defaults(func=cmd_fingerprint)
+
+    sv = sub.add_parser("serve", help="run the daemon: watch directories, alert, quarantine, export metrics")
+    _serve_flags(sv)
+    sv.set_defaults(func=cmd_serve)
+
+    cf = sub.add_parser("config", help="work with serve configs")
+    cfsub = cf.add_subparsers(dest="config_command", required=True)
+    cc = cfsub.add_parser("check", help="validate a serve config and its rules")
+    cc.add_argument("config", type=Path, metavar="FILE")
+    cc.set_defaults(func=cmd_config_check)
+
+    q = sub.add_parser("quarantine", help="list, show, restore or purge quarantined files")
+    qsub = q.add_subparsers(dest="quarantine_command", required=True)
+    ql = qsub.add_parser("list")
+    ql.add_argument("--format", choices=("text", "jsonl"), default="text")
+    _serve_flags(ql, all_flags=False)
+    for name in ("show", "restore", "purge"):
+        qp = qsub.add_parser(name)
+        qp.add_argument("id")
+        _serve_flags(qp, all_flags=False)
+    q.set_defaults(func=cmd_quarantine)
 
     d = sub.add_parser("demo", help="write example files with synthetic numbers and scan them")
     d.add_argument("dir", nargs="?", help="where to write the examples (default: a new temporary directory)")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from scanner.actions.policy import Policy
 from scanner.detect.finding import Confidence
 from scanner.extract.limits import Limits
 from scanner.privacy.keyfile import user_config_dir
@@ -122,3 +123,144 @@ def load_scan_config(path: Path | None) -> ScanConfig:
         limits=limits,
         source=where,
     )
+
+
+# ---- serve ------------------------------------------------------------------------------
+
+def default_home() -> Path:
+    """Where the embedded default keeps its watch, state and quarantine directories."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "mynumber-dlp"
+DEFAULT_METRICS_ADDRESS = "127.0.0.1:9108"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchSpec:
+    """One watched directory."""
+
+    path: Path
+    name: str
+    """Label in metrics and alerts (never the path)."""
+    poll: float = 0.0
+    """Seconds between polls; 0 uses inotify (local disks). Network mounts need polling."""
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServeConfig:
+    """Settings of ``mynumber-dlp serve``."""
+
+    watches: tuple[WatchSpec, ...]
+    state_dir: Path
+    """SQLite state and quarantine manifest; never scanned."""
+    alert_log: Path | None
+    """JSONL alert log (rotated); None for none."""
+    alerts_to_stdout: bool = True
+    """Also write alerts as JSON lines on stdout (foreground service, journald)."""
+    quarantine_dir: Path | None = None
+    """Quarantine files with findings per the policy; None disables quarantine."""
+    quarantine_stub: bool = True
+    """Leave a stub explaining the quarantine where the file was."""
+    metrics_address: str = DEFAULT_METRICS_ADDRESS
+    """host:port of /metrics, /healthz, /readyz (loopback unless configured otherwise)."""
+    policy: Policy = Policy()
+    debounce_quiet: float = 1.0
+    """Seconds a path must be quiet before it is scanned ..."""
+    debounce_max_wait: float = 10.0
+    """... unless it has been changing for this long."""
+    reconcile_interval: float = 3600.0
+    """Seconds between full reconcile walks (inotify drops events; network mounts send none)."""
+    queue_size: int = 100_000
+    """Paths waiting at most; beyond, events are dropped and a reconcile is scheduled."""
+    drain_timeout: float = 30.0
+    """On SIGTERM, seconds to finish the files in flight."""
+    jobs: int = 0
+    log_json: bool = False
+    """Structured logs as JSON lines on stderr."""
+    scan: ScanConfig = ScanConfig()
+    source: str | None = None
+
+
+def _opt_path(value: Any) -> Path | None:
+    return Path(os.path.expandvars(value)).expanduser() if value else None
+
+
+def default_serve_config() -> ServeConfig:
+    """The embedded default: watch $XDG_DATA_HOME/mynumber-dlp/watch, quarantine high findings."""
+    home = default_home()
+    return ServeConfig(
+        watches=(WatchSpec(home / "watch", "default"),),
+        state_dir=home / "state",
+        alert_log=home / "state" / "alerts.jsonl",
+        quarantine_dir=home / "quarantine",
+    )
+
+
+def load_serve_config(path: Path | None) -> ServeConfig:
+    """Read a serve config (TOML), or the embedded default when ``path`` is None."""
+    if path is None:
+        return default_serve_config()
+    scan = load_scan_config(path)
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    where = str(path)
+    serve = _expect(data, "serve", dict, where) or {}
+    swhere = f"{where} [serve]"
+    watches = []
+    for i, w in enumerate(_expect(serve, "watch", list, swhere) or []):
+        if not isinstance(w, dict) or not isinstance(w.get("path"), str):
+            raise ConfigError(f"{swhere}: watch[{i}] needs a 'path'")
+        poll = w.get("poll", 0)
+        if isinstance(poll, bool) or not isinstance(poll, (int, float)) or poll < 0:
+            raise ConfigError(f"{swhere}: watch[{i}].poll must be seconds >= 0")
+        watches.append(
+            WatchSpec(
+                path=Path(os.path.expandvars(w["path"])).expanduser(),
+                name=str(w.get("name", f"watch{i}")),
+                poll=float(poll),
+                exclude=_str_list(w, "exclude", f"{swhere} watch[{i}]"),
+            )
+        )
+    pol = _expect(data, "policy", dict, where) or {}
+    pwhere = f"{where} [policy]"
+    try:
+        policy = Policy(
+            alert_min_findings=int(pol.get("alert_min_findings", 1)),
+            alert_min_confidence=Confidence.parse(pol.get("alert_min_confidence", "medium")),
+            quarantine_min_findings=int(pol.get("quarantine_min_findings", 1)),
+            quarantine_min_confidence=Confidence.parse(pol.get("quarantine_min_confidence", "high")),
+            quarantine=bool(pol.get("quarantine", True)),
+        )
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{pwhere}: {exc}") from None
+    base = default_serve_config()
+    state_dir = _opt_path(serve.get("state_dir")) or base.state_dir
+    cfg = ServeConfig(
+        watches=tuple(watches),
+        state_dir=state_dir,
+        alert_log=_opt_path(serve.get("alert_log", str(state_dir / "alerts.jsonl"))),
+        alerts_to_stdout=bool(serve.get("alerts_to_stdout", True)),
+        quarantine_dir=_opt_path(serve.get("quarantine_dir")),
+        quarantine_stub=bool(serve.get("quarantine_stub", True)),
+        metrics_address=str(serve.get("metrics_address", DEFAULT_METRICS_ADDRESS)),
+        policy=policy,
+        debounce_quiet=float(serve.get("debounce_quiet", 1.0)),
+        debounce_max_wait=float(serve.get("debounce_max_wait", 10.0)),
+        reconcile_interval=float(serve.get("reconcile_interval", 3600.0)),
+        queue_size=int(serve.get("queue_size", 100_000)),
+        drain_timeout=float(serve.get("drain_timeout", 30.0)),
+        jobs=int(serve.get("jobs", 0)),
+        log_json=bool(serve.get("log_json", False)),
+        scan=scan,
+        source=where,
+    )
+    parse_address(cfg.metrics_address)
+    return cfg
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """``host:port`` -> (host, port)."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit():
+        raise ConfigError(f"metrics address must be host:port, not {text!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)

@@ -148,7 +148,11 @@ class WorkerPool:
         return fresh
 
     def scan(self, paths: Iterable[str]) -> Iterator[Record]:
-        """Records of every path, file after file in input order."""
+        """Records of every path, file after file in input order.
+
+        Consume the iterator to its end before calling ``scan`` again: the workers'
+        last messages are read only then.
+        """
         todo = deque(enumerate(paths))
         results: dict[int, list[Record]] = {}
         finished: set[int] = set()

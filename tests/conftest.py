@@ -54,6 +54,7 @@ def cli_env(tmp_path):
     env = dict(os.environ)
     env["MYNUMBER_DLP_FINGERPRINT_KEY"] = TEST_KEY
     env["XDG_CONFIG_HOME"] = str(tmp_path / "xdg")
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
     return env
 
 

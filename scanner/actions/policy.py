@@ -1,0 +1,45 @@
+"""Policy: which scan results raise an alert, and which send the file to quarantine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scanner.detect.finding import Confidence
+from scanner.report.records import Record
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Thresholds, per source or global."""
+
+    alert_min_findings: int = 1
+    """Alert when at least this many findings ..."""
+    alert_min_confidence: Confidence = Confidence.MEDIUM
+    """... are at or above this confidence."""
+    quarantine_min_findings: int = 1
+    """Quarantine (when a quarantine directory is set) at this many findings ..."""
+    quarantine_min_confidence: Confidence = Confidence.HIGH
+    """... at or above this confidence."""
+    quarantine: bool = True
+    """Whether this source quarantines at all."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    alert: bool
+    quarantine: bool
+
+
+def _count(findings: list[Record], level: Confidence) -> int:
+    return sum(1 for f in findings if Confidence.parse(f["confidence"]) >= level)
+
+
+def decide(policy: Policy, findings: list[Record], quarantine_enabled: bool) -> Decision:
+    """What to do about a file with these findings."""
+    alert = _count(findings, policy.alert_min_confidence) >= policy.alert_min_findings
+    quarantine = (
+        quarantine_enabled
+        and policy.quarantine
+        and _count(findings, policy.quarantine_min_confidence) >= policy.quarantine_min_findings
+    )
+    return Decision(alert=alert or quarantine, quarantine=quarantine)

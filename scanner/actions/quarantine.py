@@ -1,0 +1,216 @@
+"""Quarantine: move a file out of reach, keep a manifest, put it back exactly.
+
+Crash safety: the manifest row is written (state ``moving``) before the file
+moves. A rename on the same filesystem is atomic; across filesystems the copy
+goes to a temporary name, is fsynced and renamed, and only then is the original
+unlinked. ``recover()`` at start-up finishes or undoes any move a kill -9
+interrupted, so every file ends either in place or in quarantine, whole.
+Symlinks are never followed and nothing is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import stat
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scanner.state import StateDB
+
+STORE_DIR = "files"
+STUB_SUFFIX = ".quarantined.txt"
+COPY_BYTES = 1024 * 1024
+STUB_TEXT = """このファイルは個人番号（マイナンバー）が含まれている可能性があるため、
+情報漏えい防止のため隔離されました。
+元のファイル: {name}
+隔離ID: {qid}
+日時: {when}
+心当たりがある場合は、情報システム部門（セキュリティ担当）にお問い合わせください。
+
+This file was quarantined because it may contain a Japanese Individual Number
+(My Number). Original file: {name}  Quarantine ID: {qid}  Time: {when}
+Please contact your IT security team if you need it back.
+"""
+
+
+class QuarantineError(Exception):
+    """A quarantine operation that cannot be done safely; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineOptions:
+    """How files are quarantined."""
+
+    directory: Path
+    stub: bool = True
+    """Leave a stub file explaining what happened (Japanese and English) next to the original path."""
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as f:
+        while chunk := f.read(COPY_BYTES):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy_exact(src: Path, dst: Path, st: os.stat_result) -> None:
+    """Copy bytes, mode, owner and times to a new ``dst`` (never overwriting), fsynced."""
+    fin = os.open(src, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        fout = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            while chunk := os.read(fin, COPY_BYTES):
+                os.write(fout, chunk)
+            os.fsync(fout)
+        finally:
+            os.close(fout)
+    finally:
+        os.close(fin)
+    _restore_metadata(dst, st)
+
+
+def _restore_metadata(path: Path, st: os.stat_result | dict[str, Any]) -> None:
+    get = (lambda k: st[k]) if isinstance(st, dict) else (lambda k: getattr(st, "st_" + k))
+    try:
+        os.chown(path, get("uid"), get("gid"), follow_symlinks=False)
+    except PermissionError:
+        pass  # not root: the owner cannot be kept, the bytes and mode still are
+    os.chmod(path, stat.S_IMODE(get("mode")), follow_symlinks=False)
+    os.utime(path, ns=(get("atime_ns"), get("mtime_ns")), follow_symlinks=False)
+
+
+def _move(src: Path, dst: Path, st: os.stat_result) -> None:
+    """Move without following links or overwriting; atomic on one filesystem, copy+fsync+unlink across."""
+    if dst.exists():
+        raise QuarantineError("target exists")
+    try:
+        os.link(src, dst, follow_symlinks=False)  # fails instead of overwriting
+        os.unlink(src)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK):
+            raise
+        tmp = dst.with_name(dst.name + ".part")
+        _copy_exact(src, tmp, st)
+        os.rename(tmp, dst)
+        _fsync_dir(dst.parent)
+        os.unlink(src)
+    _fsync_dir(dst.parent)
+    _fsync_dir(src.parent)
+
+
+class QuarantineStore:
+    """Files taken out of reach, with their manifest in the state database."""
+
+    def __init__(self, options: QuarantineOptions, db: StateDB) -> None:
+        self.options = options
+        self.db = db
+        self.files = options.directory / STORE_DIR
+        self.files.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(options.directory, 0o700)
+
+    def _stored(self, qid: str) -> Path:
+        return self.files / qid
+
+    def quarantine(self, path: str, reasons: list[dict[str, Any]]) -> str:
+        """Move ``path`` into quarantine; returns the quarantine id."""
+        src = Path(path)
+        st = os.lstat(src)
+        if not stat.S_ISREG(st.st_mode):
+            raise QuarantineError("not a regular file (symlinks are never followed)")
+        qid = uuid.uuid4().hex
+        self.db.quarantine_add(
+            {
+                "id": qid, "original_path": str(src), "state": "moving", "quarantined_at": time.time(),
+                "size": st.st_size, "mode": st.st_mode, "uid": st.st_uid, "gid": st.st_gid,
+                "atime_ns": st.st_atime_ns, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(src),
+                "reasons": json.dumps(reasons, ensure_ascii=False), "stub_path": None,
+            }
+        )
+        _move(src, self._stored(qid), st)
+        stub = self._write_stub(src, qid) if self.options.stub else None
+        self.db.quarantine_update(qid, state="stored", stub_path=str(stub) if stub else None)
+        return qid
+
+    def _write_stub(self, src: Path, qid: str) -> Path | None:
+        stub = src.with_name(src.name + STUB_SUFFIX)
+        text = STUB_TEXT.format(name=src.name, qid=qid, when=time.strftime("%Y-%m-%d %H:%M:%S %z"))
+        try:
+            fd = os.open(stub, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        except OSError:
+            return None  # a stub is a courtesy; never overwrite anything for it
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        return stub
+
+    def restore(self, qid: str) -> str:
+        """Put a quarantined file back, bytes and metadata exact; returns its path."""
+        entry = self.db.quarantine_get(qid)
+        if entry is None or entry["state"] != "stored":
+            raise QuarantineError(f"no quarantined file with id {qid}")
+        original = Path(entry["original_path"])
+        stub = entry.get("stub_path")
+        if stub and Path(stub).exists():
+            os.unlink(stub)
+        if os.path.lexists(original):
+            raise QuarantineError("something already exists at the original path; not overwriting")
+        original.parent.mkdir(parents=True, exist_ok=True)
+        stored = self._stored(qid)
+        _move(stored, original, os.lstat(stored))
+        _restore_metadata(original, entry)
+        self.db.quarantine_update(qid, state="restored")
+        return str(original)
+
+    def released(self, path: str) -> bool:
+        """True when an operator restored this very content to this path: it is not taken again."""
+        try:
+            digest = _sha256(Path(path))
+        except OSError:
+            return False
+        return self.db.quarantine_released(path, digest)
+
+    def purge(self, qid: str) -> None:
+        """Delete a quarantined file for good."""
+        entry = self.db.quarantine_get(qid)
+        if entry is None or entry["state"] != "stored":
+            raise QuarantineError(f"no quarantined file with id {qid}")
+        stored = self._stored(qid)
+        if stored.exists():
+            os.unlink(stored)
+            _fsync_dir(self.files)
+        self.db.quarantine_update(qid, state="purged")
+
+    def recover(self) -> list[str]:
+        """Finish or undo moves a crash interrupted; returns the ids touched."""
+        touched = []
+        for entry in self.db.quarantine_list(("moving",)):
+            qid = entry["id"]
+            stored, original = self._stored(qid), Path(entry["original_path"])
+            part = stored.with_name(stored.name + ".part")
+            if part.exists():
+                os.unlink(part)  # an unfinished copy: the original is still whole
+            if stored.exists() and os.path.lexists(original):
+                # copied and renamed, not yet unlinked: keep the original, drop the copy
+                os.unlink(stored)
+                self.db.quarantine_update(qid, state="aborted")
+            elif stored.exists():
+                self.db.quarantine_update(qid, state="stored")
+            else:
+                self.db.quarantine_update(qid, state="aborted")
+            touched.append(qid)
+        return touched

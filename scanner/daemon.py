@@ -1,0 +1,390 @@
+"""``mynumber-dlp serve``: watch directories, scan what changes, alert, quarantine.
+
+Threads: watchdog observers (callbacks only mark paths in the debouncer), the
+reconcile walker, the metrics HTTP server, and the main loop, which takes ready
+paths in batches and scans them in the worker pool. SIGTERM/SIGINT: stop taking
+new paths, finish the batch in flight (up to ``drain_timeout``), exit 0; a second
+signal exits at once. SIGHUP: reload config and rules; on error keep the old ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import signal
+import stat
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanner.actions.alerts import AlertSink, JsonlAlertLog, StreamAlerts
+from scanner.actions.policy import decide
+from scanner.actions.quarantine import STUB_SUFFIX, QuarantineOptions, QuarantineStore
+from scanner.audit import scan_file
+from scanner.config import ConfigError, ServeConfig, WatchSpec, load_serve_config, parse_address
+from scanner.detect.engine import Engine
+from scanner.detect.finding import Confidence
+from scanner.metrics import HealthServer, Metrics
+from scanner.privacy.fingerprint import Fingerprinter
+from scanner.privacy.known_numbers import load_list
+from scanner.report.records import Record
+from scanner.rules.loader import RuleError, load_ruleset
+from scanner.sources.watch import Debouncer, _Handler, files_under, start_observer
+from scanner.state import FileIdentity, StateDB
+from scanner.workers import WorkerLimits, WorkerPool
+
+log = logging.getLogger("mynumber_dlp")
+
+BATCH_PATHS = 64
+"""Ready paths scanned together (one round of the worker pool)."""
+IDLE_WAIT = 0.2
+"""Seconds the main loop sleeps when nothing is ready."""
+
+
+class JsonFormatter(logging.Formatter):
+    """Structured log lines; messages never carry numbers (only paths, counts, reasons)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps(
+            {"time": self.formatTime(record), "level": record.levelname, "logger": record.name, "message": record.getMessage()},
+            ensure_ascii=False,
+        )
+
+
+def setup_logging(as_json: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+
+
+def _max_confidence(findings: list[Record]) -> str | None:
+    levels = [Confidence.parse(f["confidence"]) for f in findings]
+    return max(levels).label if levels else None
+
+
+@dataclass(slots=True)
+class _Loaded:
+    """What a (re)load produces: the config and the engine built from it."""
+
+    config: ServeConfig
+    engine: Engine
+
+
+def build_engine(cfg: ServeConfig, key: str) -> Engine:
+    ruleset = load_ruleset(list(cfg.scan.rules_dirs))
+    known = load_list(cfg.scan.known_numbers) if cfg.scan.known_numbers else frozenset()
+    return Engine(ruleset, Fingerprinter(key), known)
+
+
+@dataclass
+class Daemon:
+    """One serving process."""
+
+    config: ServeConfig
+    key: str
+    config_path: Path | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._stop = threading.Event()
+        self._reload = threading.Event()
+        self._reconcile_now = threading.Event()
+        self._signals = 0
+        self._ready = False
+        self._alive_at = time.monotonic()
+        self._current_ruleset = ""
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def run(self) -> int:
+        cfg = self.config
+        engine = build_engine(cfg, self.key)
+        self._current_ruleset = engine.ruleset.version
+        self.db = StateDB(cfg.state_dir)
+        self.quarantine = self._quarantine_store(cfg)
+        self.metrics = Metrics()
+        self.metrics.reload_time.set(time.time())
+        self.sinks: list[AlertSink] = self._sinks(cfg)
+        self.http = HealthServer(parse_address(cfg.metrics_address), self.metrics, self._alive, lambda: self._ready)
+        log.info("metrics and health on http://%s:%d", *self.http.address[:2])
+        self.debouncer = Debouncer(cfg.debounce_quiet, cfg.debounce_max_wait, cfg.queue_size, self._overflow)
+        self._install_signals()
+        observers = self._start_watches(cfg)
+        reconciler = threading.Thread(target=self._reconcile_loop, name="reconcile", daemon=True)
+        reconciler.start()
+        loaded = _Loaded(cfg, engine)
+        try:
+            while not self._stop.is_set():
+                loaded = self._serve(loaded)
+                if self._reload.is_set():
+                    self._reload.clear()
+                    loaded = self._reloaded(loaded)
+        finally:
+            for ob in observers:
+                ob.stop()
+            for ob in observers:
+                ob.join(timeout=5)
+            self.http.close()
+            for sink in self.sinks:
+                sink.close()
+            self.db.close()
+        log.info("stopped")
+        return 0
+
+    def _serve(self, loaded: _Loaded) -> _Loaded:
+        cfg = loaded.config
+        limits = cfg.scan.limits
+        scan = functools.partial(_scan_one, loaded.engine, cfg.scan.min_confidence, limits)
+        jobs = cfg.jobs or os.cpu_count() or 1
+        with WorkerPool(jobs, scan, WorkerLimits(limits.max_memory, limits.max_scan_time)) as pool:
+            while not self._stop.is_set() and not self._reload.is_set():
+                self._alive_at = time.monotonic()
+                self.metrics.queue.set(len(self.debouncer))
+                batch = self.debouncer.ready(limit=BATCH_PATHS)
+                if not batch:
+                    self.debouncer.wait(IDLE_WAIT)
+                    continue
+                self._scan_batch(pool, loaded, batch)
+        return loaded
+
+    def _reloaded(self, loaded: _Loaded) -> _Loaded:
+        try:
+            cfg = load_serve_config(self.config_path) if self.config_path else loaded.config
+            cfg = apply_overrides(cfg, self.overrides)
+            engine = build_engine(cfg, self.key)
+        except (ConfigError, RuleError, OSError, ValueError) as exc:
+            self.metrics.reload_ok.set(0)
+            log.error("reload failed, keeping the running config and rules: %s", exc)
+            return loaded
+        self.metrics.reload_ok.set(1)
+        self.metrics.reload_time.set(time.time())
+        log.info("reloaded config and rules (ruleset %s); rescanning what the new rules may see differently", engine.ruleset.version)
+        self._reconcile_now.set()
+        self._current_ruleset = engine.ruleset.version
+        self.config = cfg
+        return _Loaded(cfg, engine)
+
+    def _install_signals(self) -> None:
+        def stop(signum: int, _frame: object) -> None:
+            self._signals += 1
+            if self._signals > 1:
+                log.warning("second signal: exiting now")
+                os._exit(1)
+            log.info("signal %d: draining (up to %.0f s), then exiting", signum, self.config.drain_timeout)
+            self._stop.set()
+            deadline = threading.Timer(self.config.drain_timeout, lambda: os._exit(0))
+            deadline.daemon = True  # only a drain that overruns needs it
+            deadline.start()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGHUP, lambda _s, _f: self._reload.set())
+
+    def _alive(self) -> bool:
+        return time.monotonic() - self._alive_at < max(60.0, self.config.scan.limits.max_scan_time * 2)
+
+    def _overflow(self) -> None:
+        self.metrics.dropped.inc()
+        self._reconcile_now.set()
+
+    # -- sources -------------------------------------------------------------------------
+
+    def _protected(self, cfg: ServeConfig) -> list[str]:
+        dirs = [cfg.state_dir, cfg.quarantine_dir, cfg.alert_log.parent if cfg.alert_log else None]
+        return [os.path.realpath(d) + os.sep for d in dirs if d]
+
+    def _accept(self, path: str) -> bool:
+        """Never scan our own state, quarantine and log directories, or quarantine stubs."""
+        real = os.path.realpath(path)
+        return not path.endswith(STUB_SUFFIX) and not any((real + os.sep).startswith(p) for p in self._protected(self.config))
+
+    def _start_watches(self, cfg: ServeConfig) -> list:
+        observers = []
+        for w in cfg.watches:
+            w.path.mkdir(parents=True, exist_ok=True)
+            handler = _Handler(self.debouncer, w.name, self._accept, self._new_dir)
+            observers.append(start_observer(w.path, w.poll, handler))
+            log.info("watching %s (%s)", w.path, f"polling every {w.poll:g} s" if w.poll else "inotify")
+        return observers
+
+    def _new_dir(self, path: str, source: str) -> None:
+        # files created before the watch on a new directory existed would be missed: walk it
+        threading.Thread(target=lambda: self._enqueue_tree(Path(path), source, ()), daemon=True).start()
+
+    def _enqueue_tree(self, root: Path, source: str, exclude: tuple[str, ...]) -> None:
+        for path in files_under(root, exclude):
+            if self._accept(path):
+                self.debouncer.touch(path, source, closed=True)
+
+    def _reconcile_loop(self) -> None:
+        while not self._stop.is_set():
+            started = time.monotonic()
+            for w in self.config.watches:
+                self._reconcile(w)
+            self.metrics.last_reconcile.set(time.time())
+            self._ready = True
+            interval = self.config.reconcile_interval
+            self._reconcile_now.wait(max(0.0, interval - (time.monotonic() - started)))
+            self._reconcile_now.clear()
+
+    def _reconcile(self, w: WatchSpec) -> None:
+        """Queue files that changed while no event said so, forget files that are gone."""
+        seen = set()
+        for path in files_under(w.path, w.exclude):
+            if self._stop.is_set():
+                return
+            if not self._accept(path):
+                continue
+            seen.add(path)
+            try:
+                ident = FileIdentity.of(os.stat(path))
+            except OSError:
+                continue
+            if not self.db.unchanged(path, ident, self._ruleset_version()):
+                self.debouncer.touch(path, w.name, closed=True)
+        for path in self.db.known_paths(str(w.path)):
+            if path not in seen and not os.path.lexists(path):
+                self.db.forget(path)
+
+    def _ruleset_version(self) -> str:
+        return self._current_ruleset
+
+    # -- scanning ------------------------------------------------------------------------
+
+    def _scan_batch(self, pool: WorkerPool, loaded: _Loaded, batch: list[tuple[str, str]]) -> None:
+        ruleset = loaded.engine.ruleset.version
+        todo: list[tuple[str, str, FileIdentity]] = []
+        for path, source in batch:
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                self.db.forget(path)
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            ident = FileIdentity.of(st)
+            if self.db.unchanged(path, ident, ruleset):
+                continue
+            todo.append((path, source, ident))
+            self.metrics.last_event.set(time.time())
+        if not todo:
+            return
+        started = time.monotonic()
+        files = iter(todo)
+        # consume the whole stream (not zip): the pool's last messages must be read
+        for recs in _per_file(pool.scan([p for p, _s, _i in todo])):
+            path, source, ident = next(files)
+            self.metrics.duration.observe(time.monotonic() - started)
+            started = time.monotonic()
+            self._handle(loaded, path, source, ident, recs)
+
+    def _handle(self, loaded: _Loaded, path: str, source: str, ident: FileIdentity, recs: list[Record]) -> None:
+        cfg = loaded.config
+        findings = [r for r in recs if r["type"] == "finding"]
+        unscanned = [r for r in recs if r["type"] == "not_scanned"]
+        done = recs[-1] if recs and recs[-1]["type"] == "_file" else {"size": ident.size, "scanned": False}
+        outcome = "findings" if findings else ("not_scanned" if not done.get("scanned") else "clean")
+        self.metrics.items.labels(source, outcome).inc()
+        self.metrics.bytes.labels(source).inc(done.get("size", 0))
+        for f in findings:
+            self.metrics.findings.labels(f["confidence"]).inc()
+        for r in unscanned:
+            self.metrics.not_scanned.labels(r["reason"]).inc()
+            if r["reason"].startswith("limit:"):
+                self.metrics.limits.labels(r["reason"][6:]).inc()
+            log.warning("not scanned: %s%s: %s", path, f" [{r['member']}]" if r["member"] else "", r["reason"])
+        decision = decide(cfg.policy, findings, self.quarantine is not None)
+        if not decision.alert:
+            self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings))
+            return
+        details = [
+            {k: f[k] for k in ("member", "line", "column", "rule", "confidence", "score", "masked", "fingerprint", "reasons")}
+            for f in findings
+        ]
+        alert: dict[str, Any] = {
+            "type": "alert", "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "source": source, "path": path,
+            "findings": len(findings), "max_confidence": _max_confidence(findings), "details": details,
+            "not_scanned": [{k: r[k] for k in ("member", "reason", "detail")} for r in unscanned], "action": "alert",
+        }
+        if decision.quarantine and self.quarantine is not None and self.quarantine.released(path):
+            alert["action"] = "released"  # restored by an operator: alert, but leave it where it is
+        elif decision.quarantine and self.quarantine is not None:
+            try:
+                alert["quarantine_id"] = self.quarantine.quarantine(path, details)
+                alert["action"] = "quarantined"
+                outcome = "quarantined"
+                self.metrics.actions.labels("quarantine", "ok").inc()
+            except Exception as exc:  # noqa: BLE001 - a failed move is alerted, never silent
+                alert["action"] = "quarantine_failed"
+                alert["error"] = type(exc).__name__
+                self.metrics.actions.labels("quarantine", "error").inc()
+                log.error("could not quarantine %s: %s", path, type(exc).__name__)
+        for sink in self.sinks:
+            try:
+                sink.send(alert)
+                self.metrics.actions.labels("alert", "ok").inc()
+            except Exception as exc:  # noqa: BLE001
+                self.metrics.actions.labels("alert", "error").inc()
+                log.error("alert sink failed: %s", type(exc).__name__)
+        if outcome == "quarantined":
+            self.db.forget(path)
+        else:
+            self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings))
+
+    def _quarantine_store(self, cfg: ServeConfig) -> QuarantineStore | None:
+        if cfg.quarantine_dir is None:
+            return None
+        store = QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), self.db)
+        recovered = store.recover()
+        if recovered:
+            log.warning("finished %d quarantine moves interrupted by a crash", len(recovered))
+        return store
+
+    def _sinks(self, cfg: ServeConfig) -> list[AlertSink]:
+        sinks: list[AlertSink] = []
+        if cfg.alert_log is not None:
+            sinks.append(JsonlAlertLog(cfg.alert_log))
+        if cfg.alerts_to_stdout:
+            sinks.append(StreamAlerts())
+        return sinks
+
+
+def _scan_one(engine: Engine, min_confidence: Confidence, limits, path: str) -> Iterator[Record]:
+    return scan_file(engine, path, min_confidence, limits)
+
+
+def _per_file(records: Iterator[Record]) -> Iterator[list[Record]]:
+    """Group a pool's record stream into one list per file (each ends with ``_file``)."""
+    current: list[Record] = []
+    for rec in records:
+        current.append(rec)
+        if rec["type"] == "_file":
+            yield current
+            current = []
+
+
+def apply_overrides(cfg: ServeConfig, overrides: dict[str, Any]) -> ServeConfig:
+    """Command-line flags over the config file."""
+    from dataclasses import replace
+
+    changes: dict[str, Any] = {}
+    if overrides.get("watch"):
+        poll = overrides.get("poll") or 0.0
+        changes["watches"] = tuple(WatchSpec(Path(p).expanduser(), f"watch{i}", poll) for i, p in enumerate(overrides["watch"]))
+    elif overrides.get("poll"):
+        changes["watches"] = tuple(replace(w, poll=overrides["poll"]) for w in cfg.watches)
+    for key in ("state_dir", "alert_log", "quarantine_dir", "metrics_address"):
+        if overrides.get(key) is not None:
+            changes[key] = Path(overrides[key]) if key != "metrics_address" else overrides[key]
+    moved_state = "state_dir" in changes and "alert_log" not in changes
+    if moved_state and cfg.alert_log is not None and cfg.alert_log.parent == cfg.state_dir:
+        changes["alert_log"] = changes["state_dir"] / cfg.alert_log.name  # the log lives with the state
+    return replace(cfg, **changes)

@@ -1,0 +1,131 @@
+"""Incremental state in SQLite: what was scanned, as what, and the quarantine manifest.
+
+A restart rescans only files whose identity (device, inode, size, mtime) or the
+ruleset changed. No number is stored: alerts and the manifest hold masked values
+and fingerprints only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    dev INTEGER, inode INTEGER, size INTEGER, mtime_ns INTEGER,
+    ruleset TEXT, outcome TEXT, findings INTEGER, scanned_at REAL
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    id TEXT PRIMARY KEY,
+    original_path TEXT NOT NULL,
+    state TEXT NOT NULL,
+    quarantined_at REAL,
+    size INTEGER, mode INTEGER, uid INTEGER, gid INTEGER, atime_ns INTEGER, mtime_ns INTEGER,
+    sha256 TEXT,
+    reasons TEXT,
+    stub_path TEXT
+);
+"""
+STATE_FILE = "state.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class FileIdentity:
+    """What tells a changed file from an unchanged one."""
+
+    dev: int
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileIdentity:
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+class StateDB:
+    """The daemon's state database; safe to use from several threads."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.path = directory / STATE_FILE
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")  # the quarantine manifest must survive a crash
+            self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _exec(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    # -- files -------------------------------------------------------------------------
+
+    def unchanged(self, path: str, ident: FileIdentity, ruleset: str) -> bool:
+        """True when ``path`` was scanned as it is now, with this ruleset."""
+        row = self._exec("SELECT dev, inode, size, mtime_ns, ruleset FROM files WHERE path = ?", (path,))
+        return bool(row) and row[0] == (ident.dev, ident.inode, ident.size, ident.mtime_ns, ruleset)
+
+    def record(self, path: str, ident: FileIdentity, ruleset: str, outcome: str, findings: int) -> None:
+        """Remember a scan's outcome (``clean``, ``findings``, ``not_scanned``, ``quarantined``)."""
+        self._exec(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (path, ident.dev, ident.inode, ident.size, ident.mtime_ns, ruleset, outcome, findings, time.time()),
+        )
+
+    def forget(self, path: str) -> None:
+        self._exec("DELETE FROM files WHERE path = ?", (path,))
+
+    def known_paths(self, prefix: str) -> list[str]:
+        """Paths under ``prefix`` that have a state row."""
+        like = prefix.rstrip("/") + "/%"
+        return [r[0] for r in self._exec("SELECT path FROM files WHERE path LIKE ?", (like,))]
+
+    # -- quarantine manifest ---------------------------------------------------------------
+
+    def quarantine_add(self, entry: dict[str, Any]) -> None:
+        cols = ", ".join(entry)
+        marks = ", ".join("?" for _ in entry)
+        self._exec(f"INSERT INTO quarantine ({cols}) VALUES ({marks})", tuple(entry.values()))
+
+    def quarantine_update(self, qid: str, **fields: Any) -> None:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self._exec(f"UPDATE quarantine SET {sets} WHERE id = ?", (*fields.values(), qid))
+
+    def quarantine_released(self, path: str, sha256: str) -> bool:
+        """True when this content was restored to this path from quarantine."""
+        return bool(
+            self._exec(
+                "SELECT 1 FROM quarantine WHERE original_path = ? AND sha256 = ? AND state = 'restored' LIMIT 1",
+                (path, sha256),
+            )
+        )
+
+    def quarantine_get(self, qid: str) -> dict[str, Any] | None:
+        rows = self._quarantine_rows("WHERE id = ?", (qid,))
+        return rows[0] if rows else None
+
+    def quarantine_list(self, states: tuple[str, ...] = ("stored",)) -> list[dict[str, Any]]:
+        marks = ", ".join("?" for _ in states)
+        return self._quarantine_rows(f"WHERE state IN ({marks}) ORDER BY quarantined_at", states)
+
+    def _quarantine_rows(self, where: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
+        with self._lock:
+            cur = self._db.execute(f"SELECT * FROM quarantine {where}", args)
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        for r in rows:
+            r["reasons"] = json.loads(r["reasons"] or "[]")
+        return rows
