@@ -9,7 +9,6 @@ signal exits at once. SIGHUP: reload config and rules; on error keep the old one
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
@@ -142,9 +141,11 @@ class Daemon:
     def _serve(self, loaded: _Loaded) -> _Loaded:
         cfg = loaded.config
         limits = cfg.scan.limits
-        scan = functools.partial(_scan_one, loaded.engine, cfg.scan.min_confidence, limits)
+        engine = loaded.engine
+        scan = SpecScanner(engine.ruleset, self.key, engine.known, cfg.scan.min_confidence, limits)
         jobs = cfg.jobs or os.cpu_count() or 1
-        with WorkerPool(jobs, scan, WorkerLimits(limits.max_memory, limits.max_scan_time)) as pool:
+        # this process runs threads (watchers, HTTP, reconcile): workers come from a fork server
+        with WorkerPool(jobs, scan, WorkerLimits(limits.max_memory, limits.max_scan_time), "forkserver") as pool:
             while not self._stop.is_set() and not self._reload.is_set():
                 self._alive_at = time.monotonic()
                 self.metrics.queue.set(len(self.debouncer))
@@ -357,8 +358,23 @@ class Daemon:
         return sinks
 
 
-def _scan_one(engine: Engine, min_confidence: Confidence, limits, path: str) -> Iterator[Record]:
-    return scan_file(engine, path, min_confidence, limits)
+class SpecScanner:
+    """Picklable scan function for workers: builds its engine once, in the worker."""
+
+    def __init__(self, ruleset, key: str, known: frozenset[str], min_confidence: Confidence, limits) -> None:
+        self.ruleset, self.key, self.known = ruleset, key, known
+        self.min_confidence, self.limits = min_confidence, limits
+        self._engine: Engine | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_engine"] = None
+        return state
+
+    def __call__(self, path: str) -> Iterator[Record]:
+        if self._engine is None:
+            self._engine = Engine(self.ruleset, Fingerprinter(self.key), self.known)
+        return scan_file(self._engine, path, self.min_confidence, self.limits)
 
 
 def _per_file(records: Iterator[Record]) -> Iterator[list[Record]]:

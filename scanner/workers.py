@@ -78,13 +78,14 @@ class _Outbox:
 def _serve(conn: multiprocessing.connection.Connection, scan: ScanOne, limits: WorkerLimits) -> None:
     if limits.max_memory:
         resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)  # the parent decides when to stop; EOF on the pipe ends us
     outbox = _Outbox(conn)
     while True:
         try:
             path = conn.recv()
-        except EOFError:
-            return
+        except (EOFError, OSError):
+            return  # the parent is gone
         if path is None:
             return
         try:
@@ -108,11 +109,13 @@ class _Worker:
 class WorkerPool:
     """``jobs`` forked workers that scan files with ``scan``; use as a context manager."""
 
-    def __init__(self, jobs: int, scan: ScanOne, limits: WorkerLimits) -> None:
+    def __init__(self, jobs: int, scan: ScanOne, limits: WorkerLimits, start_method: str = "fork") -> None:
+        """``start_method``: "fork" from a single-threaded parent (the CLI); "forkserver" from one
+        that runs threads (the daemon), where ``scan`` must then be picklable."""
         self._jobs = max(1, jobs)
         self._scan = scan
         self._limits = limits
-        self._ctx = multiprocessing.get_context("fork")
+        self._ctx = multiprocessing.get_context(start_method)
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> WorkerPool:

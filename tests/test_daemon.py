@@ -48,8 +48,8 @@ class Served:
         args = ["serve", "--state-dir", str(self.state), "--quarantine-dir", str(self.q),
                 "--metrics-address", f"127.0.0.1:{self.port}"]
         args += ["--config", str(config)] if config else ["--watch", str(self.watch)]
-        self.proc = subprocess.Popen(CLI + args + list(extra), env=env, stdout=subprocess.PIPE,
-                                     stderr=open(root / "stderr.log", "wb"), text=True)
+        self.proc = subprocess.Popen(CLI + args + list(extra), env=env, stdout=open(root / "stdout.log", "ab"),
+                                     stderr=open(root / "stderr.log", "ab"), text=True)
         wait_for(lambda: self.http("/readyz") == 200)
 
     def http(self, path: str) -> int | None:
@@ -174,5 +174,40 @@ def test_files_present_before_start_are_scanned_once_and_not_again_after_restart
         time.sleep(2)
         assert s2.metric("mynumber_dlp_items_scanned_total", source="watch0", outcome="clean") == 0
         assert len(s2.alerts()) == 1
+    finally:
+        s2.stop()
+
+
+def test_kill_9_during_a_burst_then_restart_loses_nothing_and_quarantines_once(tmp_path, cli_env):
+    from tests.conftest import make_number
+
+    import random
+
+    rng = random.Random(77)
+    s = Served(tmp_path, cli_env)
+    bad, good = [], []
+    for i in range(800):
+        if i % 2:
+            name = f"roster{i}.csv"
+            (s.watch / name).write_text(f"氏名,個人番号\n社員{i},{make_number(rng)}\n", encoding="utf-8")
+            bad.append(name)
+        else:
+            name = f"memo{i}.txt"
+            (s.watch / name).write_text(f"議事録 {i}\n", encoding="utf-8")
+            good.append(name)
+    wait_for(lambda: len(s.alerts()) >= 10, timeout=60)
+    s.proc.send_signal(signal.SIGKILL)
+    s.proc.wait(timeout=30)
+    assert len(s.alerts()) < len(bad)  # killed in the middle of the burst
+    s2 = Served(tmp_path, cli_env)
+    try:
+        wait_for(lambda: all(not (s.watch / n).exists() for n in bad), timeout=120)
+        listing = s2.cli("quarantine", "list", "--format", "jsonl")
+        stored = [json.loads(x) for x in listing.stdout.splitlines()]
+        originals = [Path(e["original_path"]).name for e in stored]
+        assert sorted(originals) == sorted(bad)  # each bad file quarantined exactly once
+        assert all((s.watch / n).read_text(encoding="utf-8").startswith("議事録") for n in good)
+        files = list((s.q / "files").iterdir())
+        assert len(files) == len(bad) and not any(f.name.endswith(".part") for f in files)
     finally:
         s2.stop()
