@@ -193,6 +193,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     target = Path(args.dir) if args.dir else None
     directory = write_demo_files(target)
+    if args.no_scan:
+        _say(f"example files written to {directory}")
+        return EXIT_CLEAN
     _say(f"example files written to {directory}; scanning them:")
     scan_args = build_parser().parse_args(["scan", str(directory), "--format", args.format, "-j", "1"])
     return cmd_scan(scan_args)
@@ -355,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="write example files with synthetic numbers and scan them")
     d.add_argument("dir", nargs="?", help="where to write the examples (default: a new temporary directory)")
     d.add_argument("--format", "-f", choices=FORMATS, default="text")
+    d.add_argument("--no-scan", action="store_true", help="only write the files (e.g. into a watched directory)")
     d.set_defaults(func=cmd_demo)
     return p
 
