@@ -211,3 +211,39 @@ def test_kill_9_during_a_burst_then_restart_loses_nothing_and_quarantines_once(t
         assert len(files) == len(bad) and not any(f.name.endswith(".part") for f in files)
     finally:
         s2.stop()
+
+
+def _rss_mb(pid: int) -> float:
+    total = 0.0
+    for p in [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
+
+
+def test_ten_thousand_files_dropped_at_once_are_all_processed_with_bounded_memory(tmp_path, cli_env):
+    s = Served(tmp_path, cli_env)
+    try:
+        batch = s.watch / "burst"
+        batch.mkdir()
+        for i in range(10_000):
+            body = f"個人番号：{N}\n" if i % 100 == 0 else f"議事録 {i} 本日の会議\n"
+            (batch / f"f{i:05d}.txt").write_text(body, encoding="utf-8")
+        peak = 0.0
+
+        def done() -> bool:
+            nonlocal peak
+            peak = max(peak, _rss_mb(s.proc.pid))
+            scanned = sum(s.metric("mynumber_dlp_items_scanned_total", source="watch0", outcome=o)
+                          for o in ("clean", "findings"))
+            return scanned >= 10_000
+
+        wait_for(done, timeout=240, step=0.5)
+        assert len([a for a in s.alerts() if a["action"] == "quarantined"]) == 100
+        assert peak < 600, f"daemon and workers peaked at {peak:.0f} MB"
+    finally:
+        s.stop()
