@@ -157,6 +157,10 @@ class ServeConfig:
     """JSONL alert log (rotated); None for none."""
     alerts_to_stdout: bool = True
     """Also write alerts as JSON lines on stdout (foreground service, journald)."""
+    webhook_url: str | None = None
+    """POST each alert as JSON here (spooled in state_dir/webhook-spool until delivered)."""
+    syslog_address: str | None = None
+    """Send alerts to syslog: a socket path (/dev/log) or host:port (UDP)."""
     quarantine_dir: Path | None = None
     """Quarantine files with findings per the policy; None disables quarantine."""
     quarantine_stub: bool = True
@@ -240,6 +244,8 @@ def load_serve_config(path: Path | None) -> ServeConfig:
         state_dir=state_dir,
         alert_log=_opt_path(serve.get("alert_log", str(state_dir / "alerts.jsonl"))),
         alerts_to_stdout=bool(serve.get("alerts_to_stdout", True)),
+        webhook_url=os.path.expandvars(serve["webhook_url"]) if serve.get("webhook_url") else None,
+        syslog_address=serve.get("syslog_address") or None,
         quarantine_dir=_opt_path(serve.get("quarantine_dir")),
         quarantine_stub=bool(serve.get("quarantine_stub", True)),
         metrics_address=str(serve.get("metrics_address", DEFAULT_METRICS_ADDRESS)),

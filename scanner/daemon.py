@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner.actions.alerts import AlertSink, JsonlAlertLog, StreamAlerts
+from scanner.actions.alerts import AlertSink, JsonlAlertLog, StreamAlerts, SyslogSink, WebhookSink
 from scanner.actions.policy import decide
 from scanner.actions.quarantine import STUB_SUFFIX, QuarantineOptions, QuarantineStore
 from scanner.audit import scan_file
@@ -40,6 +40,8 @@ from scanner.workers import WorkerLimits, WorkerPool
 
 log = logging.getLogger("mynumber_dlp")
 
+WEBHOOK_SPOOL = "webhook-spool"
+"""Directory under state_dir where undelivered webhook alerts wait."""
 BATCH_PATHS = 64
 """Ready paths scanned together (one round of the worker pool)."""
 IDLE_WAIT = 0.2
@@ -355,6 +357,10 @@ class Daemon:
             sinks.append(JsonlAlertLog(cfg.alert_log))
         if cfg.alerts_to_stdout:
             sinks.append(StreamAlerts())
+        if cfg.webhook_url:
+            sinks.append(WebhookSink(cfg.webhook_url, cfg.state_dir / WEBHOOK_SPOOL))
+        if cfg.syslog_address:
+            sinks.append(SyslogSink(cfg.syslog_address))
         return sinks
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
+import os
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -63,3 +67,98 @@ class StreamAlerts:
 
     def close(self) -> None:
         pass
+
+
+WEBHOOK_TIMEOUT = 10.0
+"""Seconds one POST may take."""
+WEBHOOK_BACKOFF_MAX = 300.0
+"""Longest wait between retries of an undelivered alert."""
+SYSLOG_MAX_BYTES = 8192
+"""Longer alerts are summarised for syslog (the alert log keeps them whole)."""
+
+
+class WebhookSink:
+    """POST each alert as JSON. Alerts are spooled to disk first and delivered in order by a
+    background thread, retried with exponential backoff, so none is lost while the
+    receiver is down or across restarts."""
+
+    def __init__(self, url: str, spool_dir: Path, timeout: float = WEBHOOK_TIMEOUT) -> None:
+        self.url = url
+        self.spool = spool_dir
+        self.spool.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.timeout = timeout
+        self._seq = int(time.time() * 1e6)
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._deliver_loop, name="webhook", daemon=True)
+        self._thread.start()
+
+    def send(self, alert: dict[str, Any]) -> None:
+        with self._lock:
+            self._seq += 1
+            name = f"{self._seq:020d}.json"
+        tmp = self.spool / (name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(_line(alert))
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(tmp, self.spool / name)
+        self._wake.set()
+
+    def pending(self) -> int:
+        """Alerts spooled and not yet delivered."""
+        return len(list(self.spool.glob("*.json")))
+
+    def _post(self, body: bytes) -> bool:
+        req = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as r:
+                return 200 <= r.status < 300
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+
+    def _deliver_loop(self) -> None:
+        backoff = 1.0
+        while not self._stop.is_set():
+            spooled = sorted(self.spool.glob("*.json"))
+            if not spooled:
+                self._wake.wait(5.0)
+                self._wake.clear()
+                continue
+            path = spooled[0]
+            if self._post(path.read_bytes()):
+                path.unlink()
+                backoff = 1.0
+            else:
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, WEBHOOK_BACKOFF_MAX)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=self.timeout + 1)
+
+
+class SyslogSink:
+    """Alerts to syslog (RFC 3164 via the local socket or UDP ``host:port``), facility auth."""
+
+    def __init__(self, address: str) -> None:
+        target: str | tuple[str, int]
+        if address.startswith("/"):
+            target = address
+        else:
+            host, _, port = address.rpartition(":")
+            target = (host or "127.0.0.1", int(port or 514))
+        self._handler = logging.handlers.SysLogHandler(address=target, facility=logging.handlers.SysLogHandler.LOG_AUTH)
+        self._handler.ident = "mynumber-dlp: "
+
+    def send(self, alert: dict[str, Any]) -> None:
+        text = _line(alert)
+        if len(text.encode()) > SYSLOG_MAX_BYTES:
+            summary = {k: alert.get(k) for k in ("type", "time", "source", "path", "findings", "max_confidence", "action", "quarantine_id")}
+            text = _line(summary)
+        self._handler.emit(logging.LogRecord("alerts", logging.WARNING, "", 0, text, None, None))
+
+    def close(self) -> None:
+        self._handler.close()
