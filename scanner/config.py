@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,8 @@ class WatchSpec:
     poll: float = 0.0
     """Seconds between polls; 0 uses inotify (local disks). Network mounts need polling."""
     exclude: tuple[str, ...] = ()
+    policy: Policy | None = None
+    """This source's own policy (``[serve.watch.policy]``); None uses the global ``[policy]``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,20 +225,14 @@ def load_serve_config(path: Path | None) -> ServeConfig:
                 name=str(w.get("name", f"watch{i}")),
                 poll=float(poll),
                 exclude=_str_list(w, "exclude", f"{swhere} watch[{i}]"),
+                policy=w.get("policy"),  # resolved against the global policy below
             )
         )
-    pol = _expect(data, "policy", dict, where) or {}
-    pwhere = f"{where} [policy]"
-    try:
-        policy = Policy(
-            alert_min_findings=int(pol.get("alert_min_findings", 1)),
-            alert_min_confidence=Confidence.parse(pol.get("alert_min_confidence", "medium")),
-            quarantine_min_findings=int(pol.get("quarantine_min_findings", 1)),
-            quarantine_min_confidence=Confidence.parse(pol.get("quarantine_min_confidence", "high")),
-            quarantine=bool(pol.get("quarantine", True)),
-        )
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"{pwhere}: {exc}") from None
+    policy = _policy(_expect(data, "policy", dict, where) or {}, f"{where} [policy]", Policy())
+    watches = [
+        replace(w, policy=_policy(w.policy, f"{swhere} watch {w.name} policy", policy) if w.policy is not None else None)
+        for w in watches
+    ]
     base = default_serve_config()
     state_dir = _opt_path(serve.get("state_dir")) or base.state_dir
     cfg = ServeConfig(
@@ -262,6 +258,28 @@ def load_serve_config(path: Path | None) -> ServeConfig:
     )
     parse_address(cfg.metrics_address)
     return cfg
+
+
+def _policy(table: Any, where: str, base: Policy) -> Policy:
+    """A policy table over ``base``: keys it does not set keep the base's values."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: must be a table")
+    known = {f.name for f in fields(Policy)}
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    try:
+        values = {}
+        for key, value in table.items():
+            if key.endswith("_confidence"):
+                values[key] = Confidence.parse(value)
+            elif key == "quarantine":
+                values[key] = bool(value)
+            else:
+                values[key] = int(value)
+        return replace(base, **values)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def parse_address(text: str) -> tuple[str, int]:

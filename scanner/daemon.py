@@ -304,7 +304,9 @@ class Daemon:
             if r["reason"].startswith("limit:"):
                 self.metrics.limits.labels(r["reason"][6:]).inc()
             log.warning("not scanned: %s%s: %s", path, f" [{r['member']}]" if r["member"] else "", r["reason"])
-        decision = decide(cfg.policy, findings, self.quarantine is not None)
+        watch = next((w for w in cfg.watches if w.name == source), None)
+        policy = watch.policy if watch is not None and watch.policy is not None else cfg.policy
+        decision = decide(policy, findings, self.quarantine is not None)
         if not decision.alert:
             self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings))
             return

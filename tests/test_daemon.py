@@ -247,3 +247,24 @@ def test_ten_thousand_files_dropped_at_once_are_all_processed_with_bounded_memor
         assert peak < 600, f"daemon and workers peaked at {peak:.0f} MB"
     finally:
         s.stop()
+
+
+def test_policy_per_source_alerts_without_quarantine_where_configured(tmp_path, cli_env):
+    cfg = tmp_path / "serve.toml"
+    hr, share = tmp_path / "hr", tmp_path / "watch"
+    cfg.write_text(
+        f'[serve]\n[[serve.watch]]\npath = "{share}"\nname = "share"\n'
+        f'[[serve.watch]]\npath = "{hr}"\nname = "hr"\n[serve.watch.policy]\nquarantine = false\n',
+        encoding="utf-8",
+    )
+    hr.mkdir()
+    s = Served(tmp_path, cli_env, config=cfg)
+    try:
+        (hr / "roster.csv").write_text(f"氏名,個人番号\n山田,{N}\n", encoding="utf-8")
+        (share / "roster.csv").write_text(f"氏名,個人番号\n山田,{N}\n", encoding="utf-8")
+        wait_for(lambda: len(s.alerts()) == 2)
+        actions = {a["source"]: a["action"] for a in s.alerts()}
+        assert actions == {"hr": "alert", "share": "quarantined"}
+        assert (hr / "roster.csv").exists() and not (share / "roster.csv").exists()
+    finally:
+        s.stop()
