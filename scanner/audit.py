@@ -9,6 +9,7 @@ audit; records come back in input order, a long file's findings as they come.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -58,9 +59,10 @@ def _scan_parts(engine: Engine, path: str, stream: BinaryIO, limits: Limits, min
 
 
 def scan_file(
-    engine: Engine, path: str, min_confidence: Confidence, limits: Limits = Limits()
+    engine: Engine, path: str, min_confidence: Confidence, limits: Limits = Limits(), digest: bool = False
 ) -> Iterator[Record]:
-    """Records for one file as they are produced; the last item is a ``_file`` bookkeeping record."""
+    """Records for one file as they are produced; the last item is a ``_file`` bookkeeping record
+    (with the content's SHA-256 when ``digest``: the daemon keeps it in its state)."""
     try:
         f = open(path, "rb")
     except OSError as exc:
@@ -78,7 +80,14 @@ def scan_file(
             if rec["type"] == "not_scanned" and rec["member"] is None:
                 scanned = False
             yield rec
-    yield {"type": "_file", "size": size, "scanned": scanned}
+        done: Record = {"type": "_file", "size": size, "scanned": scanned}
+        if digest:
+            try:
+                f.seek(0)
+                done["sha256"] = hashlib.file_digest(f, "sha256").hexdigest()
+            except OSError:
+                pass
+    yield done
 
 
 def _scan_records(engine: Engine, min_confidence: Confidence, limits: Limits, path: str) -> Iterator[Record]:

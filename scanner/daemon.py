@@ -307,8 +307,9 @@ class Daemon:
         watch = next((w for w in cfg.watches if w.name == source), None)
         policy = watch.policy if watch is not None and watch.policy is not None else cfg.policy
         decision = decide(policy, findings, self.quarantine is not None)
+        digest = done.get("sha256")
         if not decision.alert:
-            self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings))
+            self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings), digest)
             return
         details = [
             {k: f[k] for k in ("member", "line", "column", "rule", "confidence", "score", "masked", "fingerprint", "reasons")}
@@ -319,7 +320,7 @@ class Daemon:
             "findings": len(findings), "max_confidence": _max_confidence(findings), "details": details,
             "not_scanned": [{k: r[k] for k in ("member", "reason", "detail")} for r in unscanned], "action": "alert",
         }
-        if decision.quarantine and self.quarantine is not None and self.quarantine.released(path):
+        if decision.quarantine and self.quarantine is not None and self.quarantine.released(path, digest):
             alert["action"] = "released"  # restored by an operator: alert, but leave it where it is
         elif decision.quarantine and self.quarantine is not None:
             try:
@@ -342,7 +343,7 @@ class Daemon:
         if outcome == "quarantined":
             self.db.forget(path)
         else:
-            self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings))
+            self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings), digest)
 
     def _quarantine_store(self, cfg: ServeConfig) -> QuarantineStore | None:
         if cfg.quarantine_dir is None:
@@ -382,7 +383,7 @@ class SpecScanner:
     def __call__(self, path: str) -> Iterator[Record]:
         if self._engine is None:
             self._engine = Engine(self.ruleset, Fingerprinter(self.key), self.known)
-        return scan_file(self._engine, path, self.min_confidence, self.limits)
+        return scan_file(self._engine, path, self.min_confidence, self.limits, digest=True)
 
 
 def _per_file(records: Iterator[Record]) -> Iterator[list[Record]]:

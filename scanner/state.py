@@ -20,7 +20,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
     dev INTEGER, inode INTEGER, size INTEGER, mtime_ns INTEGER,
-    ruleset TEXT, outcome TEXT, findings INTEGER, scanned_at REAL
+    ruleset TEXT, outcome TEXT, findings INTEGER, scanned_at REAL,
+    sha256 TEXT
 );
 CREATE TABLE IF NOT EXISTS quarantine (
     id TEXT PRIMARY KEY,
@@ -62,6 +63,9 @@ class StateDB:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")  # the quarantine manifest must survive a crash
             self._db.executescript(SCHEMA)
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(files)")}
+            if "sha256" not in columns:  # a state file from before content digests
+                self._db.execute("ALTER TABLE files ADD COLUMN sha256 TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -78,11 +82,14 @@ class StateDB:
         row = self._exec("SELECT dev, inode, size, mtime_ns, ruleset FROM files WHERE path = ?", (path,))
         return bool(row) and row[0] == (ident.dev, ident.inode, ident.size, ident.mtime_ns, ruleset)
 
-    def record(self, path: str, ident: FileIdentity, ruleset: str, outcome: str, findings: int) -> None:
-        """Remember a scan's outcome (``clean``, ``findings``, ``not_scanned``, ``quarantined``)."""
+    def record(
+        self, path: str, ident: FileIdentity, ruleset: str, outcome: str, findings: int, sha256: str | None = None
+    ) -> None:
+        """Remember a scan's outcome (``clean``, ``findings``, ``not_scanned``) and the content digest."""
         self._exec(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (path, ident.dev, ident.inode, ident.size, ident.mtime_ns, ruleset, outcome, findings, time.time()),
+            "INSERT OR REPLACE INTO files (path, dev, inode, size, mtime_ns, ruleset, outcome, findings, scanned_at, sha256)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (path, ident.dev, ident.inode, ident.size, ident.mtime_ns, ruleset, outcome, findings, time.time(), sha256),
         )
 
     def forget(self, path: str) -> None:

@@ -268,3 +268,22 @@ def test_policy_per_source_alerts_without_quarantine_where_configured(tmp_path, 
         assert (hr / "roster.csv").exists() and not (share / "roster.csv").exists()
     finally:
         s.stop()
+
+
+def test_quarantine_and_state_inside_the_watched_tree_are_never_scanned(tmp_path, cli_env):
+    share = tmp_path / "watch"
+    share.mkdir()
+    args = ["serve", "--watch", str(share), "--state-dir", str(share / ".state"),
+            "--quarantine-dir", str(share / ".quarantine"), "--metrics-address", f"127.0.0.1:{free_port()}"]
+    proc = subprocess.Popen(CLI + args, env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        (share / "roster.csv").write_text(f"氏名,個人番号\n山田,{N}\n", encoding="utf-8")
+        log = share / ".state" / "alerts.jsonl"
+        wait_for(lambda: log.exists() and log.read_text(encoding="utf-8").count('"type":"alert"') >= 1)
+        time.sleep(3)  # time for any wrongful rescan of the quarantined copy or the alert log
+        alerts = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
+        assert [a["path"] for a in alerts] == [str(share / "roster.csv")]
+        assert len(list((share / ".quarantine" / "files").iterdir())) == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)

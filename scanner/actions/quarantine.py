@@ -176,12 +176,13 @@ class QuarantineStore:
         self.db.quarantine_update(qid, state="restored")
         return str(original)
 
-    def released(self, path: str) -> bool:
+    def released(self, path: str, digest: str | None = None) -> bool:
         """True when an operator restored this very content to this path: it is not taken again."""
-        try:
-            digest = _sha256(Path(path))
-        except OSError:
-            return False
+        if digest is None:
+            try:
+                digest = _sha256(Path(path))
+            except OSError:
+                return False
         return self.db.quarantine_released(path, digest)
 
     def purge(self, qid: str) -> None:
