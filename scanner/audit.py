@@ -38,8 +38,11 @@ class AuditOptions:
     limits: Limits = Limits()
 
 
-def _scan_parts(engine: Engine, path: str, stream: BinaryIO, limits: Limits, min_confidence: Confidence) -> Iterator[Record]:
-    ctx = Context(engine.reach, limits, Budget(limits))
+def scan_stream(
+    engine: Engine, path: str, stream: BinaryIO, limits: Limits, min_confidence: Confidence, member: str | None = None
+) -> Iterator[Record]:
+    """Records for one seekable stream (a file, a message payload), extracted by content type."""
+    ctx = Context(engine.reach, limits, Budget(limits), member=member)
     member: str | None = None
     try:
         for item in extract(stream, ctx):
@@ -76,7 +79,7 @@ def scan_file(
             yield {"type": "_file", "size": size, "scanned": False}
             return
         scanned = True
-        for rec in _scan_parts(engine, path, f, limits, min_confidence):
+        for rec in scan_stream(engine, path, f, limits, min_confidence):
             if rec["type"] == "not_scanned" and rec["member"] is None:
                 scanned = False
             yield rec

@@ -23,6 +23,10 @@ CREATE TABLE IF NOT EXISTS files (
     ruleset TEXT, outcome TEXT, findings INTEGER, scanned_at REAL,
     sha256 TEXT
 );
+CREATE TABLE IF NOT EXISTS alerted (
+    key TEXT PRIMARY KEY,
+    at REAL
+);
 CREATE TABLE IF NOT EXISTS quarantine (
     id TEXT PRIMARY KEY,
     original_path TEXT NOT NULL,
@@ -99,6 +103,14 @@ class StateDB:
         """Paths under ``prefix`` that have a state row."""
         like = prefix.rstrip("/") + "/%"
         return [r[0] for r in self._exec("SELECT path FROM files WHERE path LIKE ?", (like,))]
+
+    # -- message alerts already sent (redeliveries are not alerted twice) -------------------
+
+    def alerted(self, key: str) -> bool:
+        return bool(self._exec("SELECT 1 FROM alerted WHERE key = ?", (key,)))
+
+    def mark_alerted(self, key: str) -> None:
+        self._exec("INSERT OR IGNORE INTO alerted VALUES (?, ?)", (key, time.time()))
 
     # -- quarantine manifest ---------------------------------------------------------------
 

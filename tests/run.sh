@@ -5,13 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
-# Debian packages the tests use: promtool (deploy/prometheus checks)
-if ! command -v promtool >/dev/null 2>&1; then
+# Debian packages the tests use: promtool (deploy/prometheus checks), redis-server (queue gate)
+missing=""
+command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
+command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
   else
-    echo "promtool is missing: install Debian's prometheus package (sudo apt-get install prometheus)" >&2
+    echo "missing Debian packages for the tests:$missing (sudo apt-get install$missing)" >&2
   fi
 fi
 if [ ! -x "$VENV/bin/python" ]; then

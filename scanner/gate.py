@@ -1,0 +1,112 @@
+"""The message gate: scan each message, forward clean ones, divert violating ones to the
+quarantine destination with headers saying why, alert — at least once.
+
+Order per message: scan; alert (durable, and recorded so a redelivered message is not
+alerted twice); forward or divert; acknowledge. A message that keeps failing goes to
+the dead-letter destination after ``max_deliveries``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.actions.alerts import AlertSink
+from scanner.actions.policy import Policy, decide
+from scanner.detect.engine import Engine
+from scanner.detect.finding import Confidence
+from scanner.extract.limits import Limits
+from scanner.extract.payload import scan_payload
+from scanner.report.records import Record
+from scanner.sources.brokers.base import BrokerSource, Message
+from scanner.state import StateDB
+
+log = logging.getLogger("mynumber_dlp.gate")
+
+HEADER_PREFIX = "x-mynumber-dlp-"
+MAX_FINGERPRINTS_IN_HEADERS = 20
+"""Divert headers carry at most this many fingerprints (the alert carries them all)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GateOptions:
+    """How a gate treats messages."""
+
+    policy: Policy = Policy(quarantine_min_confidence=Confidence.HIGH)
+    limits: Limits = Limits()
+    min_confidence: Confidence = Confidence.LOW
+    max_deliveries: int = 5
+    """Deliveries after which a message that cannot be processed is dead-lettered."""
+    batch: int = 64
+    """Messages taken from the broker at a time."""
+
+
+class Gate:
+    """One broker source gated by one engine."""
+
+    def __init__(self, source: BrokerSource, engine: Engine, options: GateOptions, sinks: list[AlertSink], db: StateDB) -> None:
+        self.source = source
+        self.engine = engine
+        self.options = options
+        self.sinks = sinks
+        self.db = db
+        self.counts = {"in": 0, "forwarded": 0, "diverted": 0, "dead_lettered": 0, "redelivered": 0}
+
+    def step(self, timeout: float = 1.0) -> int:
+        """Take and handle one batch; returns how many messages it had."""
+        msgs = self.source.receive(self.options.batch, timeout)
+        for msg in msgs:
+            self.handle(msg)
+        return len(msgs)
+
+    def handle(self, msg: Message) -> None:
+        self.counts["in"] += 1
+        if msg.deliveries > 1:
+            self.counts["redelivered"] += 1
+        if msg.deliveries > self.options.max_deliveries:
+            self.source.dead_letter(msg, "too many deliveries")
+            self.counts["dead_lettered"] += 1
+            return
+        records = scan_payload(self.engine, f"{self.source.name}:{msg.id}", msg.body, self.options.limits, self.options.min_confidence)
+        findings = [r for r in records if r["type"] == "finding"]
+        unscanned = [r for r in records if r["type"] == "not_scanned"]
+        decision = decide(self.options.policy, findings, True)
+        divert = decision.quarantine or any(r["member"] is None for r in unscanned)  # never pass what was not read
+        if decision.alert or divert:
+            self._alert(msg, findings, unscanned, "diverted" if divert else "forwarded")
+        if divert:
+            self.source.divert(msg, self._headers(findings, unscanned))
+            self.counts["diverted"] += 1
+        else:
+            self.source.forward(msg)
+            self.counts["forwarded"] += 1
+        self.source.ack(msg)
+
+    def _headers(self, findings: list[Record], unscanned: list[Record]) -> dict[str, str]:
+        levels = [Confidence.parse(f["confidence"]) for f in findings]
+        return {
+            HEADER_PREFIX + "reason": "my-number" if findings else (unscanned[0]["reason"] if unscanned else "policy"),
+            HEADER_PREFIX + "confidence": max(levels).label if levels else "",
+            HEADER_PREFIX + "findings": str(len(findings)),
+            HEADER_PREFIX + "fingerprints": ",".join(f["fingerprint"] for f in findings[:MAX_FINGERPRINTS_IN_HEADERS]),
+            HEADER_PREFIX + "source": self.source.name,
+        }
+
+    def _alert(self, msg: Message, findings: list[Record], unscanned: list[Record], action: str) -> None:
+        key = hashlib.sha256(f"{self.source.name}\0{msg.id}".encode()).hexdigest()
+        if self.db.alerted(key):
+            return  # a redelivery: alerted already
+        alert: dict[str, Any] = {
+            "type": "alert", "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "source": self.source.name,
+            "message_id": msg.id, "routing": msg.routing, "findings": len(findings),
+            "details": [{k: f[k] for k in ("member", "line", "column", "confidence", "masked", "fingerprint", "reasons")} for f in findings],
+            "not_scanned": [{k: r[k] for k in ("member", "reason", "detail")} for r in unscanned], "action": action,
+        }
+        for sink in self.sinks:
+            sink.send(alert)
+        self.db.mark_alerted(key)
+        log.info("alert %s", json.dumps({"source": self.source.name, "message_id": msg.id, "action": action}))

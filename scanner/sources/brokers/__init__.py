@@ -1,0 +1,1 @@
+"""Message-broker sources: one thin adapter per broker over its official client."""

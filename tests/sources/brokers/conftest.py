@@ -1,0 +1,50 @@
+"""Real brokers on free loopback ports, started by fixtures. In CI a missing server fails."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def need(exe: str) -> str:
+    path = shutil.which(exe)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{exe} is missing: tests/run.sh installs it")
+        pytest.skip(f"{exe} not installed (tests/run.sh installs it)")
+    return path
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    exe = need("redis-server")
+    port = free_port()
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    end = time.monotonic() + 20
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > end:
+                proc.kill()
+                raise
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
