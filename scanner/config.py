@@ -19,6 +19,8 @@ Example::
 from __future__ import annotations
 
 import os
+import re
+import socket
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -149,6 +151,28 @@ class WatchSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueSpec:
+    """One message-queue gate: read ``input``, forward clean messages to ``output``, divert the rest."""
+
+    type: str
+    """Broker kind: ``redis`` (Redis Streams)."""
+    name: str
+    url: str
+    input: str
+    output: str
+    quarantine: str
+    dead_letter: str
+    group: str = "mynumber-dlp"
+    """Consumer group shared by all daemons that split this stream."""
+    consumer: str = ""
+    """This daemon's consumer name in the group (default: host name and process id)."""
+    max_deliveries: int = 5
+
+
+QUEUE_TYPES = ("redis",)
+
+
+@dataclass(frozen=True, slots=True)
 class ServeConfig:
     """Settings of ``mynumber-dlp serve``."""
 
@@ -184,7 +208,52 @@ class ServeConfig:
     log_json: bool = False
     """Structured logs as JSON lines on stderr."""
     scan: ScanConfig = ScanConfig()
+    queues: tuple[QueueSpec, ...] = ()
+    """Message-queue gates run beside the file watches."""
     source: str | None = None
+
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def expand_vars(value: Any, where: str) -> Any:
+    """``${VAR}`` in every string of a config, from the environment; an unset one is an error."""
+    if isinstance(value, str):
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in os.environ:
+                raise ConfigError(f"{where}: environment variable {name} is not set")
+            return os.environ[name]
+
+        return _VAR.sub(sub, value)
+    if isinstance(value, list):
+        return [expand_vars(v, where) for v in value]
+    if isinstance(value, dict):
+        return {k: expand_vars(v, where) for k, v in value.items()}
+    return value
+
+
+def _queues(items: Any, where: str) -> tuple[QueueSpec, ...]:
+    out = []
+    for i, q in enumerate(items or []):
+        qwhere = f"{where} queue[{i}]"
+        if not isinstance(q, dict):
+            raise ConfigError(f"{qwhere}: must be a table")
+        if q.get("type") not in QUEUE_TYPES:
+            raise ConfigError(f"{qwhere}: type must be one of {', '.join(QUEUE_TYPES)}")
+        missing = [k for k in ("url", "input", "output", "quarantine") if not isinstance(q.get(k), str) or not q.get(k)]
+        if missing:
+            raise ConfigError(f"{qwhere}: missing {', '.join(missing)}")
+        out.append(
+            QueueSpec(
+                type=q["type"], name=str(q.get("name", f"queue{i}")), url=q["url"], input=q["input"], output=q["output"],
+                quarantine=q["quarantine"], dead_letter=str(q.get("dead_letter", q["input"] + ".dead")),
+                group=str(q.get("group", "mynumber-dlp")),
+                consumer=str(q.get("consumer") or f"{socket.gethostname()}-{os.getpid()}"),
+                max_deliveries=int(q.get("max_deliveries", 5)),
+            )
+        )
+    return tuple(out)
 
 
 def _opt_path(value: Any) -> Path | None:
@@ -210,6 +279,7 @@ def load_serve_config(path: Path | None) -> ServeConfig:
     with open(path, "rb") as f:
         data = tomllib.load(f)
     where = str(path)
+    data = expand_vars(data, where)
     serve = _expect(data, "serve", dict, where) or {}
     swhere = f"{where} [serve]"
     watches = []
@@ -254,6 +324,7 @@ def load_serve_config(path: Path | None) -> ServeConfig:
         jobs=int(serve.get("jobs", 0)),
         log_json=bool(serve.get("log_json", False)),
         scan=scan,
+        queues=_queues(_expect(serve, "queue", list, swhere), swhere),
         source=where,
     )
     parse_address(cfg.metrics_address)

@@ -26,9 +26,10 @@ from scanner.actions.alerts import AlertSink, JsonlAlertLog, StreamAlerts, Syslo
 from scanner.actions.policy import decide
 from scanner.actions.quarantine import STUB_SUFFIX, QuarantineOptions, QuarantineStore
 from scanner.audit import scan_file
-from scanner.config import ConfigError, ServeConfig, WatchSpec, load_serve_config, parse_address
+from scanner.config import ConfigError, QueueSpec, ServeConfig, WatchSpec, load_serve_config, parse_address
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
+from scanner.gate import Gate, GateOptions
 from scanner.metrics import HealthServer, Metrics
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.known_numbers import load_list
@@ -121,6 +122,10 @@ class Daemon:
         observers = self._start_watches(cfg)
         reconciler = threading.Thread(target=self._reconcile_loop, name="reconcile", daemon=True)
         reconciler.start()
+        self._gate_engine = engine
+        gates = [threading.Thread(target=self._gate_loop, args=(q,), name=f"gate-{q.name}", daemon=True) for q in cfg.queues]
+        for t in gates:
+            t.start()
         loaded = _Loaded(cfg, engine)
         try:
             while not self._stop.is_set():
@@ -129,6 +134,8 @@ class Daemon:
                     self._reload.clear()
                     loaded = self._reloaded(loaded)
         finally:
+            for t in gates:
+                t.join(timeout=cfg.drain_timeout)
             for ob in observers:
                 ob.stop()
             for ob in observers:
@@ -158,6 +165,41 @@ class Daemon:
                 self._scan_batch(pool, loaded, batch)
         return loaded
 
+    def _gate_loop(self, spec: QueueSpec) -> None:
+        """One queue gate: reconnects with backoff while the broker is away; stops with the daemon."""
+        backoff = 1.0
+
+        def observe(result: str, seconds: float) -> None:
+            self.metrics.messages.labels(spec.name, result).inc()
+            if result != "redelivered":
+                self.metrics.messages.labels(spec.name, "in").inc()
+                self.metrics.message_latency.labels(spec.name).observe(seconds)
+
+        while not self._stop.is_set():
+            source = None
+            try:
+                source = open_queue(spec)
+                options = GateOptions(
+                    policy=self.config.policy, limits=self.config.scan.limits,
+                    min_confidence=self.config.scan.min_confidence, max_deliveries=spec.max_deliveries,
+                )
+                gate = Gate(source, self._gate_engine, options, self.sinks, self.db, observe)
+                log.info("gating queue %s (%s %s -> %s, quarantine %s)", spec.name, spec.type, spec.input, spec.output, spec.quarantine)
+                while not self._stop.is_set():
+                    gate.engine = self._gate_engine  # picks up a reload
+                    gate.step(timeout=1.0)
+                    backoff = 1.0
+            except Exception as exc:  # noqa: BLE001 - a broker outage must not end the daemon
+                log.error("queue %s: %s; retrying in %.0f s", spec.name, type(exc).__name__, backoff)
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 60.0)
+            finally:
+                if source is not None:
+                    try:
+                        source.close()
+                    except Exception:  # noqa: BLE001
+                        pass
+
     def _reloaded(self, loaded: _Loaded) -> _Loaded:
         try:
             cfg = load_serve_config(self.config_path) if self.config_path else loaded.config
@@ -172,6 +214,7 @@ class Daemon:
         log.info("reloaded config and rules (ruleset %s); rescanning what the new rules may see differently", engine.ruleset.version)
         self._reconcile_now.set()
         self._current_ruleset = engine.ruleset.version
+        self._gate_engine = engine
         self.config = cfg
         return _Loaded(cfg, engine)
 
@@ -384,6 +427,16 @@ class SpecScanner:
         if self._engine is None:
             self._engine = Engine(self.ruleset, Fingerprinter(self.key), self.known)
         return scan_file(self._engine, path, self.min_confidence, self.limits, digest=True)
+
+
+def open_queue(spec: QueueSpec):
+    """The broker adapter of a queue spec."""
+    if spec.type == "redis":
+        from scanner.sources.brokers.redis_streams import RedisStreamsSource
+
+        return RedisStreamsSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
+                                  spec.group, spec.consumer, spec.name)
+    raise ValueError(f"unknown queue type {spec.type}")
 
 
 def _per_file(records: Iterator[Record]) -> Iterator[list[Record]]:

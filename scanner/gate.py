@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,12 +49,17 @@ class GateOptions:
 class Gate:
     """One broker source gated by one engine."""
 
-    def __init__(self, source: BrokerSource, engine: Engine, options: GateOptions, sinks: list[AlertSink], db: StateDB) -> None:
+    def __init__(
+        self, source: BrokerSource, engine: Engine, options: GateOptions, sinks: list[AlertSink], db: StateDB,
+        observe: Callable[[str, float], None] | None = None,
+    ) -> None:
         self.source = source
         self.engine = engine
         self.options = options
         self.sinks = sinks
         self.db = db
+        self.observe = observe or (lambda _result, _seconds: None)
+        """Told each message's result (forwarded, diverted, dead_lettered) and the time it took."""
         self.counts = {"in": 0, "forwarded": 0, "diverted": 0, "dead_lettered": 0, "redelivered": 0}
 
     def step(self, timeout: float = 1.0) -> int:
@@ -64,12 +70,15 @@ class Gate:
         return len(msgs)
 
     def handle(self, msg: Message) -> None:
+        started = time.monotonic()
         self.counts["in"] += 1
         if msg.deliveries > 1:
             self.counts["redelivered"] += 1
+            self.observe("redelivered", 0.0)
         if msg.deliveries > self.options.max_deliveries:
             self.source.dead_letter(msg, "too many deliveries")
             self.counts["dead_lettered"] += 1
+            self.observe("dead_lettered", time.monotonic() - started)
             return
         records = scan_payload(self.engine, f"{self.source.name}:{msg.id}", msg.body, self.options.limits, self.options.min_confidence)
         findings = [r for r in records if r["type"] == "finding"]
@@ -80,11 +89,13 @@ class Gate:
             self._alert(msg, findings, unscanned, "diverted" if divert else "forwarded")
         if divert:
             self.source.divert(msg, self._headers(findings, unscanned))
-            self.counts["diverted"] += 1
+            result = "diverted"
         else:
             self.source.forward(msg)
-            self.counts["forwarded"] += 1
+            result = "forwarded"
         self.source.ack(msg)
+        self.counts[result] += 1
+        self.observe(result, time.monotonic() - started)
 
     def _headers(self, findings: list[Record], unscanned: list[Record]) -> dict[str, str]:
         levels = [Confidence.parse(f["confidence"]) for f in findings]

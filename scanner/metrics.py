@@ -36,6 +36,11 @@ class Metrics:
         self.last_reconcile = Gauge("mynumber_dlp_last_reconcile_timestamp_seconds", "When the last reconcile scan finished", registry=r)
         self.reload_ok = Gauge("mynumber_dlp_rules_reload_success", "1 if the last config/rules reload succeeded", registry=r)
         self.reload_time = Gauge("mynumber_dlp_rules_reload_timestamp_seconds", "When config/rules were last (re)loaded", registry=r)
+        self.messages = Counter("mynumber_dlp_messages", "Messages through a queue gate, by source and result", ["source", "result"], registry=r)
+        self.message_latency = Histogram(
+            "mynumber_dlp_message_added_latency_seconds", "Time the gate adds to a message (scan, alert, forward or divert)",
+            ["source"], buckets=SCAN_BUCKETS, registry=r,
+        )
         self.dropped = Counter("mynumber_dlp_events_dropped", "File events dropped because the queue was full", registry=r)
         Info("mynumber_dlp_build", "Version of mynumber-dlp", registry=r).info({"version": __version__})
         self.reload_ok.set(1)

@@ -69,10 +69,11 @@ def test_alert_rules_name_exported_metrics():
     assert _query_names(text) - _exported_names() == set()
 
 
-@pytest.mark.parametrize("name", ["serve.toml", "container.toml"])
-def test_example_configs_load(name):
+@pytest.mark.parametrize("name", ["serve.toml", "container.toml", "redis.toml"])
+def test_example_configs_load(name, monkeypatch):
+    monkeypatch.setenv("MYNUMBER_DLP_BROKER_URL", "redis://127.0.0.1:6379/0")
     cfg = load_serve_config(DEPLOY / "examples" / name)
-    assert cfg.watches and cfg.state_dir
+    assert (cfg.watches or cfg.queues) and cfg.state_dir
 
 
 def test_metric_names_follow_the_naming_contract():
