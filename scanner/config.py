@@ -155,7 +155,7 @@ class QueueSpec:
     """One message-queue gate: read ``input``, forward clean messages to ``output``, divert the rest."""
 
     type: str
-    """Broker kind: ``redis`` (Redis Streams)."""
+    """Broker kind: ``redis`` (Redis Streams) or ``mqtt`` (MQTT 5, QoS 1, shared subscription)."""
     name: str
     url: str
     input: str
@@ -165,11 +165,12 @@ class QueueSpec:
     group: str = "mynumber-dlp"
     """Consumer group shared by all daemons that split this stream."""
     consumer: str = ""
-    """This daemon's consumer name in the group (default: host name and process id)."""
+    """This daemon's consumer name in the group: stable across restarts, so a restarted daemon
+    takes back what it left unacknowledged (default: host name and queue name)."""
     max_deliveries: int = 5
 
 
-QUEUE_TYPES = ("redis",)
+QUEUE_TYPES = ("redis", "mqtt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +250,7 @@ def _queues(items: Any, where: str) -> tuple[QueueSpec, ...]:
                 type=q["type"], name=str(q.get("name", f"queue{i}")), url=q["url"], input=q["input"], output=q["output"],
                 quarantine=q["quarantine"], dead_letter=str(q.get("dead_letter", q["input"] + ".dead")),
                 group=str(q.get("group", "mynumber-dlp")),
-                consumer=str(q.get("consumer") or f"{socket.gethostname()}-{os.getpid()}"),
+                consumer=str(q.get("consumer") or f"{socket.gethostname()}-{q.get('name', i)}"),
                 max_deliveries=int(q.get("max_deliveries", 5)),
             )
         )

@@ -436,6 +436,11 @@ def open_queue(spec: QueueSpec):
 
         return RedisStreamsSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
                                   spec.group, spec.consumer, spec.name)
+    if spec.type == "mqtt":
+        from scanner.sources.brokers.mqtt import MqttSource
+
+        return MqttSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
+                          spec.group, spec.consumer, spec.name)
     raise ValueError(f"unknown queue type {spec.type}")
 
 

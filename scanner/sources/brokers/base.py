@@ -18,7 +18,9 @@ class Message:
     deliveries: int = 1
     """How many times the broker has delivered it (1 = first time)."""
     routing: dict[str, Any] = field(default_factory=dict)
-    """Where it came from (stream, topic, subject ...), copied into divert headers."""
+    """Where it came from (stream, topic, subject ...), shown in alerts."""
+    handle: Any = field(default=None, repr=False)
+    """The adapter's own handle on the message (for acknowledging it); never shown."""
 
 
 class BrokerSource(Protocol):

@@ -18,7 +18,7 @@ def free_port() -> int:
 
 
 def need(exe: str) -> str:
-    path = shutil.which(exe)
+    path = shutil.which(exe) or shutil.which(exe, path="/usr/sbin:/sbin")
     if path is None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{exe} is missing: tests/run.sh installs it")
@@ -46,5 +46,27 @@ def redis_url(tmp_path):
                 raise
             time.sleep(0.05)
     yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def mqtt_url(tmp_path):
+    exe = need("mosquitto")
+    port = free_port()
+    conf = tmp_path / "mosquitto.conf"
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n")
+    proc = subprocess.Popen([exe, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    end = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > end:
+                proc.kill()
+                raise
+            time.sleep(0.05)
+    yield f"mqtt://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)
