@@ -155,7 +155,8 @@ class QueueSpec:
     """One message-queue gate: read ``input``, forward clean messages to ``output``, divert the rest."""
 
     type: str
-    """Broker kind: ``redis`` (Redis Streams) or ``mqtt`` (MQTT 5, QoS 1, shared subscription)."""
+    """Broker kind: ``redis`` (Redis Streams), ``mqtt`` (MQTT 5, QoS 1, shared subscription) or
+    ``nats`` (NATS JetStream, durable pull consumer named by ``group``)."""
     name: str
     url: str
     input: str
@@ -170,7 +171,7 @@ class QueueSpec:
     max_deliveries: int = 5
 
 
-QUEUE_TYPES = ("redis", "mqtt")
+QUEUE_TYPES = ("redis", "mqtt", "nats")
 
 
 @dataclass(frozen=True, slots=True)

@@ -441,6 +441,11 @@ def open_queue(spec: QueueSpec):
 
         return MqttSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
                           spec.group, spec.consumer, spec.name)
+    if spec.type == "nats":
+        from scanner.sources.brokers.nats_jetstream import NatsJetStreamSource
+
+        return NatsJetStreamSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
+                                   spec.group, spec.consumer, spec.name)
     raise ValueError(f"unknown queue type {spec.type}")
 
 
