@@ -26,6 +26,20 @@ def need(exe: str) -> str:
     return path
 
 
+def wait_for_port(proc: subprocess.Popen, port: int, timeout: float = 20.0) -> None:
+    """Wait until a freshly started server accepts connections on ``port``."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > end or proc.poll() is not None:
+                proc.kill()
+                raise
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def redis_url(tmp_path):
     exe = need("redis-server")
@@ -57,16 +71,7 @@ def mqtt_url(tmp_path):
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n")
     proc = subprocess.Popen([exe, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    end = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > end:
-                proc.kill()
-                raise
-            time.sleep(0.05)
+    wait_for_port(proc, port)
     yield f"mqtt://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)
@@ -78,16 +83,7 @@ def nats_url(tmp_path):
     port = free_port()
     proc = subprocess.Popen([exe, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", str(tmp_path / "js")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    end = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > end:
-                proc.kill()
-                raise
-            time.sleep(0.05)
+    wait_for_port(proc, port)
     yield f"nats://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)
