@@ -178,7 +178,7 @@ class Daemon:
         while not self._stop.is_set():
             source = None
             try:
-                source = open_queue(spec)
+                source = open_queue(spec, self.key.encode("utf-8"))
                 options = GateOptions(
                     policy=self.config.policy, limits=self.config.scan.limits,
                     min_confidence=self.config.scan.min_confidence, max_deliveries=spec.max_deliveries,
@@ -429,8 +429,8 @@ class SpecScanner:
         return scan_file(self._engine, path, self.min_confidence, self.limits, digest=True)
 
 
-def open_queue(spec: QueueSpec):
-    """The broker adapter of a queue spec."""
+def open_queue(spec: QueueSpec, key: bytes):
+    """The broker adapter of a queue spec; ``key`` (the fingerprint key) names messages that carry no id."""
     if spec.type == "redis":
         from scanner.sources.brokers.redis_streams import RedisStreamsSource
 
@@ -440,7 +440,7 @@ def open_queue(spec: QueueSpec):
         from scanner.sources.brokers.mqtt import MqttSource
 
         return MqttSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
-                          spec.group, spec.consumer, spec.name)
+                          spec.group, spec.consumer, spec.name, id_key=key)
     if spec.type == "nats":
         from scanner.sources.brokers.nats_jetstream import NatsJetStreamSource
 

@@ -7,6 +7,8 @@ redelivery after a crash. User properties are kept as headers."""
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
 import queue
 import threading
 import time
@@ -23,7 +25,11 @@ class MqttSource:
     """Subscribe to ``input``; publish to ``output`` / ``quarantine`` / ``dead_letter``."""
 
     def __init__(self, url: str, input: str, output: str, quarantine: str, dead_letter: str,
-                 group: str = "mynumber-dlp", consumer: str = "dlp-1", name: str = "mqtt") -> None:
+                 group: str = "mynumber-dlp", consumer: str = "dlp-1", name: str = "mqtt",
+                 id_key: bytes | None = None) -> None:
+        """``id_key`` keys the HMAC that names a message (MQTT has no ids that survive a
+        redelivery): the fingerprint key, so ids agree across restarts. A plain hash of a
+        payload could be reversed when the payload is just a number."""
         import paho.mqtt.client as mqtt
         from paho.mqtt.properties import Properties
         from paho.mqtt.packettypes import PacketTypes
@@ -34,6 +40,7 @@ class MqttSource:
         self._inbox: queue.Queue = queue.Queue()
         self._seen: dict[str, int] = {}
         self._connected = threading.Event()
+        self._id_key = id_key or os.urandom(32)
         u = urlparse(url)
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=consumer, protocol=mqtt.MQTTv5)
         self.client.manual_ack_set(True)
@@ -62,10 +69,10 @@ class MqttSource:
             return out
         for m in [first] + [self._inbox.get_nowait() for _ in range(min(max_messages - 1, self._inbox.qsize()))]:
             headers = {k: v for k, v in (getattr(m.properties, "UserProperty", None) or [])}
-            key = hashlib.sha256(m.topic.encode() + b"\0" + m.payload).hexdigest()
+            key = hmac.new(self._id_key, m.topic.encode() + b"\0" + m.payload, hashlib.sha256).hexdigest()
             self._seen[key] = self._seen.get(key, 0) + 1
             deliveries = self._seen[key] + (1 if m.dup and self._seen[key] == 1 else 0)
-            out.append(Message(f"{m.mid}:{key[:16]}", m.payload, headers, deliveries, {"topic": m.topic}, (m, key)))
+            out.append(Message(key[:32], m.payload, headers, deliveries, {"topic": m.topic}, (m, key)))
         return out
 
     def _publish(self, topic: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
