@@ -9,6 +9,7 @@ way the file gets a ``not_scanned`` record and the records already received
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -75,7 +76,22 @@ class _Outbox:
             self.flush()
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (a kill -9 of the audit or the
+    daemon must not leave scanning workers behind: sibling workers hold each other's
+    pipes open, so the end-of-file alone does not reach them)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the pipe's end-of-file still ends an orphan whose siblings are gone
+
+
 def _serve(conn: multiprocessing.connection.Connection, scan: ScanOne, limits: WorkerLimits) -> None:
+    _die_with_parent()
     if limits.max_memory:
         resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

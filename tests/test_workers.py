@@ -84,3 +84,31 @@ def test_a_memory_blow_up_hits_the_memory_limit(engine, tmp_path, monkeypatch):
     failed = [(os.path.basename(r["path"]), r["reason"]) for r in records if r["type"] == "not_scanned"]
     assert failed == [("b.rtf", "limit:max_memory")]
     assert {os.path.basename(r["path"]) for r in records if r["type"] == "finding"} == {"a.txt", "b.rtf", "c.txt"}
+
+
+def test_workers_die_with_a_killed_parent(tmp_path, cli_env):
+    """kill -9 of a scan leaves no scanning process behind."""
+    import signal
+    import subprocess
+
+    from tests.conftest import CLI
+
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(8):
+        (big / f"f{i}.txt").write_text("議事録 12345678901234 本日\n" * 1_000_000, encoding="utf-8")
+    proc = subprocess.Popen(CLI + ["scan", str(big), "-j", "2", "--no-progress"], env=cli_env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: list[int] = []
+    deadline = time.monotonic() + 20
+    while len(children) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        children = [int(p) for p in open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split()]
+        time.sleep(0.05)
+    assert len(children) == 2 and proc.poll() is None, "the scan should be running its two workers"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{c}") and "Z" not in open(f"/proc/{c}/stat").read().split()[2] for c in children):
+        time.sleep(0.1)
+    alive = [c for c in children if os.path.exists(f"/proc/{c}") and open(f"/proc/{c}/stat").read().split()[2] != "Z"]
+    assert alive == []
