@@ -87,3 +87,18 @@ def test_a_redelivered_message_is_not_alerted_twice(redis_url, engine, tmp_path)
         pass
     assert len(sink.alerts) == 1 and _ids(r, "dlp.quarantine") == ["0"]
     assert gate.counts["redelivered"] == 1
+
+
+def test_two_gates_in_one_group_split_the_stream(redis_url, engine, tmp_path):
+    r = redis.Redis.from_url(redis_url)
+    for i in range(600):
+        r.xadd("dlp.in", {"payload": f"連絡事項 {i}".encode(), "msg": str(i)})
+    gates = [
+        Gate(RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer=f"node-{n}"),
+             engine, GateOptions(batch=20), [], StateDB(tmp_path / f"state{n}"))
+        for n in (1, 2)
+    ]
+    while sum(g.step(timeout=0.1) for g in gates):
+        pass
+    assert [g.counts["in"] for g in gates] == [300, 300]  # the group shares the stream
+    assert sorted(_ids(r, "dlp.out"), key=int) == [str(i) for i in range(600)]
