@@ -294,14 +294,11 @@ class Daemon:
                 ident = FileIdentity.of(os.stat(path))
             except OSError:
                 continue
-            if not self.db.unchanged(path, ident, self._ruleset_version()):
+            if not self.db.unchanged(path, ident, self._current_ruleset):
                 self.debouncer.touch(path, w.name, closed=True)
         for path in self.db.known_paths(str(w.path)):
             if path not in seen and not os.path.lexists(path):
                 self.db.forget(path)
-
-    def _ruleset_version(self) -> str:
-        return self._current_ruleset
 
     # -- scanning ------------------------------------------------------------------------
 

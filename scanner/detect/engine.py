@@ -25,6 +25,7 @@ from scanner.detect.structure import (
     column_of,
     detect_table,
     find_local_header,
+    label_key,
     local_table_delimiter,
     nearest_label,
     next_label_start,
@@ -120,11 +121,7 @@ class Engine:
             for word in group.words
         ]
         self.keywords = KeywordIndex(keywords)
-        self.transparent_labels = frozenset(
-            label.lower().replace("_", "").replace("-", "").replace(" ", "")
-            for r in ruleset.rules
-            for label in r.transparent_labels
-        )
+        self.transparent_labels = frozenset(label_key(label) for r in ruleset.rules for label in r.transparent_labels)
         self.window = max(r.context.window for r in ruleset.rules)
         looks_back = max(
             LOCAL_TABLE_REACH,

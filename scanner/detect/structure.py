@@ -166,7 +166,7 @@ def nearest_label(before: str, transparent: frozenset[str] = frozenset()) -> Lab
             continue
         group = m.lastgroup or "line"
         text = m.group(group).strip()
-        if transparent and _label_key(text) in transparent:
+        if transparent and label_key(text) in transparent:
             continue
         if group != "line":
             stop = before.find("\n", m.end())
@@ -180,7 +180,8 @@ def nearest_label(before: str, transparent: frozenset[str] = frozenset()) -> Lab
 _OPENERS = " \t\u3000\r{[(（\"'"
 
 
-def _label_key(text: str) -> str:
+def label_key(text: str) -> str:
+    """How labels are compared with ``transparent_labels``: case, ``_``, ``-`` and spaces ignored."""
     return text.lower().replace("_", "").replace("-", "").replace(" ", "")
 
 

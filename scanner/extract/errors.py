@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bz2  # noqa: F401  (its errors are OSError)
 import lzma
 import tarfile
 import zipfile

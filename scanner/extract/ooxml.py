@@ -19,7 +19,6 @@ from typing import BinaryIO
 from xml.etree.ElementTree import iterparse
 
 from scanner.extract.errors import unscanned
-from scanner.extract.limits import LimitExceeded
 from scanner.extract.parts import Context, Item, TextPart, Unscanned, join_member, text_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -298,10 +297,7 @@ def xlsx_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
         try:
             strings = _shared_strings(zf, ctx)
             sheets = _sheets(zf)
-        except LimitExceeded as exc:
-            yield unscanned(ctx.member, exc)
-            return
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - limits and broken parts alike become a record
             yield unscanned(ctx.member, exc)
             return
         for name, path in sheets:

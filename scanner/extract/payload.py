@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-
 BASE64_MIN_CHARS = 64
 """JSON string values at least this long that decode as base64 are read as embedded files."""
 _BASE64 = re.compile(r"^[A-Za-z0-9+/\r\n]+={0,2}$")
