@@ -155,8 +155,9 @@ class QueueSpec:
     """One message-queue gate: read ``input``, forward clean messages to ``output``, divert the rest."""
 
     type: str
-    """Broker kind: ``redis`` (Redis Streams), ``mqtt`` (MQTT 5, QoS 1, shared subscription) or
-    ``nats`` (NATS JetStream, durable pull consumer named by ``group``)."""
+    """Broker kind: ``redis`` (Redis Streams), ``mqtt`` (MQTT 5, QoS 1, shared subscription),
+    ``nats`` (NATS JetStream, durable pull consumer named by ``group``), ``rabbitmq`` (AMQP 0-9-1
+    queues, competing consumers) or ``kafka`` (topics, consumer group ``group``)."""
     name: str
     url: str
     input: str
@@ -169,9 +170,14 @@ class QueueSpec:
     """This daemon's consumer name in the group: stable across restarts, so a restarted daemon
     takes back what it left unacknowledged (default: host name and queue name)."""
     max_deliveries: int = 5
+    """Deliveries after which a message that cannot be processed goes to ``dead_letter``."""
+    on_violation: str = "divert"
+    """``divert`` violating messages to ``quarantine``, or ``mask`` them: forward with the numbers
+    masked (UTF-8 text and JSON only; other bodies are still diverted)."""
 
 
-QUEUE_TYPES = ("redis", "mqtt", "nats")
+QUEUE_TYPES = ("redis", "mqtt", "nats", "rabbitmq", "kafka")
+ON_VIOLATION = ("divert", "mask")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,13 +252,15 @@ def _queues(items: Any, where: str) -> tuple[QueueSpec, ...]:
         missing = [k for k in ("url", "input", "output", "quarantine") if not isinstance(q.get(k), str) or not q.get(k)]
         if missing:
             raise ConfigError(f"{qwhere}: missing {', '.join(missing)}")
+        if q.get("on_violation", "divert") not in ON_VIOLATION:
+            raise ConfigError(f"{qwhere}: on_violation must be one of {', '.join(ON_VIOLATION)}")
         out.append(
             QueueSpec(
                 type=q["type"], name=str(q.get("name", f"queue{i}")), url=q["url"], input=q["input"], output=q["output"],
                 quarantine=q["quarantine"], dead_letter=str(q.get("dead_letter", q["input"] + ".dead")),
                 group=str(q.get("group", "mynumber-dlp")),
                 consumer=str(q.get("consumer") or f"{socket.gethostname()}-{q.get('name', i)}"),
-                max_deliveries=int(q.get("max_deliveries", 5)),
+                max_deliveries=int(q.get("max_deliveries", 5)), on_violation=q.get("on_violation", "divert"),
             )
         )
     return tuple(out)

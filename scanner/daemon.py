@@ -182,6 +182,7 @@ class Daemon:
                 options = GateOptions(
                     policy=self.config.policy, limits=self.config.scan.limits,
                     min_confidence=self.config.scan.min_confidence, max_deliveries=spec.max_deliveries,
+                    mask=spec.on_violation == "mask",
                 )
                 gate = Gate(source, self._gate_engine, options, self.sinks, self.db, observe)
                 log.info("gating queue %s (%s %s -> %s, quarantine %s)", spec.name, spec.type, spec.input, spec.output, spec.quarantine)
@@ -443,6 +444,16 @@ def open_queue(spec: QueueSpec, key: bytes):
 
         return NatsJetStreamSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
                                    spec.group, spec.consumer, spec.name)
+    if spec.type == "rabbitmq":
+        from scanner.sources.brokers.rabbitmq import RabbitMqSource
+
+        return RabbitMqSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
+                              spec.group, spec.consumer, spec.name)
+    if spec.type == "kafka":
+        from scanner.sources.brokers.kafka import KafkaSource
+
+        return KafkaSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
+                           spec.group, spec.consumer, spec.name)
     raise ValueError(f"unknown queue type {spec.type}")
 
 

@@ -2,7 +2,7 @@
 quarantine destination with headers saying why, alert — at least once.
 
 Order per message: scan; alert (durable, and recorded so a redelivered message is not
-alerted twice); forward or divert; acknowledge. A message that keeps failing goes to
+alerted twice); forward, forward masked, or divert; acknowledge. A message that keeps failing goes to
 the dead-letter destination after ``max_deliveries``.
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scanner.actions.alerts import AlertSink
+from scanner.actions.masking import mask_body
 from scanner.actions.policy import Policy, decide
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
@@ -44,6 +45,9 @@ class GateOptions:
     """Deliveries after which a message that cannot be processed is dead-lettered."""
     batch: int = 64
     """Messages taken from the broker at a time."""
+    mask: bool = False
+    """Forward violating messages with their numbers masked instead of diverting them
+    (only UTF-8 text and JSON bodies can be masked; anything else is still diverted)."""
 
 
 class Gate:
@@ -60,7 +64,7 @@ class Gate:
         self.db = db
         self.observe = observe or (lambda _result, _seconds: None)
         """Told each message's result (forwarded, diverted, dead_lettered) and the time it took."""
-        self.counts = {"in": 0, "forwarded": 0, "diverted": 0, "dead_lettered": 0, "redelivered": 0}
+        self.counts = {"in": 0, "forwarded": 0, "diverted": 0, "masked": 0, "dead_lettered": 0, "redelivered": 0}
 
     def step(self, timeout: float = 1.0) -> int:
         """Take and handle one batch; returns how many messages it had."""
@@ -85,17 +89,28 @@ class Gate:
         unscanned = [r for r in records if r["type"] == "not_scanned"]
         decision = decide(self.options.policy, findings, True)
         divert = decision.quarantine or any(r["member"] is None for r in unscanned)  # never pass what was not read
+        masked = self._masked(msg.body) if divert and self.options.mask and not unscanned else None
+        action = "masked" if masked is not None else "diverted" if divert else "forwarded"
         if decision.alert or divert:
-            self._alert(msg, findings, unscanned, "diverted" if divert else "forwarded")
-        if divert:
+            self._alert(msg, findings, unscanned, action)
+        if action == "diverted":
             self.source.divert(msg, self._headers(findings, unscanned))
-            result = "diverted"
+        elif action == "masked":
+            self.source.forward(msg, masked, {HEADER_PREFIX + "masked": str(len(findings))})
         else:
             self.source.forward(msg)
-            result = "forwarded"
+        result = "forwarded" if action == "forwarded" else action
         self.source.ack(msg)
         self.counts[result] += 1
         self.observe(result, time.monotonic() - started)
+
+    def _masked(self, body: bytes) -> bytes | None:
+        """The body with its numbers masked, if that is possible and leaves nothing to find."""
+        masked = mask_body(self.engine, body, self.options.min_confidence)
+        if masked is None:
+            return None
+        again = scan_payload(self.engine, f"{self.source.name}:masked", masked, self.options.limits, self.options.min_confidence)
+        return None if again else masked  # any finding or unread part left: divert instead
 
     def _headers(self, findings: list[Record], unscanned: list[Record]) -> dict[str, str]:
         levels = [Confidence.parse(f["confidence"]) for f in findings]

@@ -30,8 +30,9 @@ class BrokerSource(Protocol):
 
     def receive(self, max_messages: int, timeout: float) -> list[Message]: ...
 
-    def forward(self, msg: Message, body: bytes | None = None) -> None:
-        """To the output, headers kept; ``body`` replaces the payload (masked forwarding)."""
+    def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
+        """To the output, headers kept; ``body`` replaces the payload and ``headers`` are
+        added (masked forwarding)."""
 
     def divert(self, msg: Message, headers: dict[str, str]) -> None:
         """To the quarantine destination, with the gate's headers added."""

@@ -83,8 +83,8 @@ class MqttSource:
         if not info.is_published():
             raise ConnectionError("publish not acknowledged")
 
-    def forward(self, msg: Message, body: bytes | None = None) -> None:
-        self._publish(self.output, msg, msg.body if body is None else body, {})
+    def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
+        self._publish(self.output, msg, msg.body if body is None else body, headers or {})
 
     def divert(self, msg: Message, headers: dict[str, str]) -> None:
         self._publish(self.quarantine, msg, msg.body, headers)

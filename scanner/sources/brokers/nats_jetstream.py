@@ -73,8 +73,8 @@ class NatsJetStreamSource:
     def _publish(self, subject: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
         self._call(self.js.publish(subject, body, headers={**msg.headers, **extra}))
 
-    def forward(self, msg: Message, body: bytes | None = None) -> None:
-        self._publish(self.output, msg, msg.body if body is None else body, {})
+    def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
+        self._publish(self.output, msg, msg.body if body is None else body, headers or {})
 
     def divert(self, msg: Message, headers: dict[str, str]) -> None:
         self._publish(self.quarantine, msg, msg.body, headers)

@@ -71,8 +71,8 @@ class RedisStreamsSource:
             tx.xack(self.input, self.group, msg.id)
             tx.execute()
 
-    def forward(self, msg: Message, body: bytes | None = None) -> None:
-        self._add(self.output, msg, msg.body if body is None else body, {})
+    def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
+        self._add(self.output, msg, msg.body if body is None else body, headers or {})
 
     def divert(self, msg: Message, headers: dict[str, str]) -> None:
         self._add(self.quarantine, msg, msg.body, headers)

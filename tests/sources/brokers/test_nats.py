@@ -29,13 +29,14 @@ async def _read(url: str, subject: str) -> list[tuple[dict, dict]]:
     out = []
     while True:
         try:
-            msgs = await sub.fetch(500, timeout=0.5)
+            msgs = await sub.fetch(100, timeout=0.5)
         except (nats.errors.TimeoutError, asyncio.TimeoutError):
             break
         for m in msgs:
             out.append((json.loads(m.data), dict(m.headers or {})))
             await m.ack()
-    await nc.drain()
+    await nc.flush()
+    await nc.close()  # not drain(): draining a pull subscription waits out its 30 s expiry
     return out
 
 

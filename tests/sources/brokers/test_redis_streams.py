@@ -102,3 +102,27 @@ def test_two_gates_in_one_group_split_the_stream(redis_url, engine, tmp_path):
         pass
     assert [g.counts["in"] for g in gates] == [300, 300]  # the group shares the stream
     assert sorted(_ids(r, "dlp.out"), key=int) == [str(i) for i in range(600)]
+
+
+def test_mask_policy_forwards_text_masked_and_diverts_what_cannot_be_masked(redis_url, engine, tmp_path):
+    r = redis.Redis.from_url(redis_url)
+    rng = random.Random(8)
+    n1, n2, n3 = make_number(rng), make_number(rng), make_number(rng)
+    r.xadd("dlp.in", {"payload": json.dumps({"user": "佐藤", "my_number": n1}, ensure_ascii=False).encode(), "msg": "json"})
+    r.xadd("dlp.in", {"payload": f"マイナンバー：{n2} で登録済み".encode(), "msg": "text"})
+    attached = base64.b64encode(f"氏名,個人番号\n佐藤,{n3}\n".encode("cp932") * 4).decode()
+    r.xadd("dlp.in", {"payload": json.dumps({"attachment": attached}).encode(), "msg": "file"})
+    r.xadd("dlp.in", {"payload": "ご確認ください".encode(), "msg": "clean"})
+    sink = Collect()
+    source = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="m")
+    gate = Gate(source, engine, GateOptions(mask=True), [sink], StateDB(tmp_path / "state"))
+    while gate.step(timeout=0.2):
+        pass
+    out = {f[b"msg"].decode(): f for _i, f in r.xrange("dlp.out")}
+    assert set(out) == {"json", "text", "clean"} and _ids(r, "dlp.quarantine") == ["file"]
+    assert json.loads(out["json"][b"payload"])["my_number"] == "********" + n1[-4:]
+    assert out["text"][b"payload"].decode() == f"マイナンバー：********{n2[-4:]} で登録済み"
+    assert out["json"][b"x-mynumber-dlp-masked"] == b"1" and b"x-mynumber-dlp-masked" not in out["clean"]
+    assert all(n.encode() not in f[b"payload"] for f in out.values() for n in (n1, n2, n3))
+    assert gate.counts["masked"] == 2 and gate.counts["diverted"] == 1
+    assert sorted(a["action"] for a in sink.alerts) == ["diverted", "masked", "masked"]
