@@ -47,6 +47,8 @@ BATCH_PATHS = 64
 """Ready paths scanned together (one round of the worker pool)."""
 IDLE_WAIT = 0.2
 """Seconds the main loop sleeps when nothing is ready."""
+LAG_INTERVAL = 5.0
+"""Seconds between consumer-lag readings of a queue gate."""
 
 
 class JsonFormatter(logging.Formatter):
@@ -186,10 +188,14 @@ class Daemon:
                 )
                 gate = Gate(source, self._gate_engine, options, self.sinks, self.db, observe)
                 log.info("gating queue %s (%s %s -> %s, quarantine %s)", spec.name, spec.type, spec.input, spec.output, spec.quarantine)
+                next_lag = 0.0
                 while not self._stop.is_set():
                     gate.engine = self._gate_engine  # picks up a reload
                     gate.step(timeout=1.0)
                     backoff = 1.0
+                    if time.monotonic() >= next_lag:
+                        next_lag = time.monotonic() + LAG_INTERVAL
+                        self._report_lag(spec.name, source)
             except Exception as exc:  # noqa: BLE001 - a broker outage must not end the daemon
                 log.error("queue %s: %s; retrying in %.0f s", spec.name, type(exc).__name__, backoff)
                 self._stop.wait(backoff)
@@ -200,6 +206,16 @@ class Daemon:
                         source.close()
                     except Exception:  # noqa: BLE001
                         pass
+
+    def _report_lag(self, name: str, source: Any) -> None:
+        """Consumer lag into its gauge; a broker that cannot say leaves the gauge absent."""
+        try:
+            lag = source.lag()
+        except Exception as exc:  # noqa: BLE001 - lag is advisory; the gate goes on
+            log.debug("queue %s: lag unavailable: %s", name, type(exc).__name__)
+            return
+        if lag is not None:
+            self.metrics.consumer_lag.labels(name).set(lag)
 
     def _reloaded(self, loaded: _Loaded) -> _Loaded:
         try:

@@ -41,6 +41,10 @@ class Metrics:
             "mynumber_dlp_message_added_latency_seconds", "Time the gate adds to a message (scan, alert, forward or divert)",
             ["source"], buckets=SCAN_BUCKETS, registry=r,
         )
+        self.consumer_lag = Gauge(
+            "mynumber_dlp_consumer_lag_messages", "Messages in a gate's input not yet delivered to its group, where the broker says",
+            ["source"], registry=r,
+        )
         self.dropped = Counter("mynumber_dlp_events_dropped", "File events dropped because the queue was full", registry=r)
         Info("mynumber_dlp_build", "Version of mynumber-dlp", registry=r).info({"version": __version__})
         self.reload_ok.set(1)

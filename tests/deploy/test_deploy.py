@@ -44,6 +44,9 @@ def _exported_names() -> set[str]:
     m.limits.labels("max_ratio").inc()
     m.not_scanned.labels("corrupt").inc()
     m.duration.observe(0.1)
+    m.messages.labels("q", "forwarded").inc()
+    m.message_latency.labels("q").observe(0.001)
+    m.consumer_lag.labels("q").set(0)
     names = set()
     for line in m.exposition().decode().splitlines():
         if line and not line.startswith("#"):
@@ -69,7 +72,7 @@ def test_alert_rules_name_exported_metrics():
     assert _query_names(text) - _exported_names() == set()
 
 
-@pytest.mark.parametrize("name", ["serve.toml", "container.toml", "redis.toml", "mqtt.toml", "nats.toml"])
+@pytest.mark.parametrize("name", ["serve.toml", "container.toml", "redis.toml", "mqtt.toml", "nats.toml", "rabbitmq.toml", "kafka.toml"])
 def test_example_configs_load(name, monkeypatch):
     monkeypatch.setenv("MYNUMBER_DLP_BROKER_URL", "redis://127.0.0.1:6379/0")
     cfg = load_serve_config(DEPLOY / "examples" / name)
@@ -80,3 +83,11 @@ def test_metric_names_follow_the_naming_contract():
     for name in _exported_names():
         assert name.startswith("mynumber_dlp_")
     assert not any(n.endswith("_created") for n in _exported_names())
+
+
+@pytest.mark.parametrize("name", ["redis", "mqtt", "nats", "rabbitmq", "kafka"])
+def test_broker_examples_gate_dlp_in_to_dlp_out_with_the_url_from_the_environment(name, monkeypatch):
+    monkeypatch.setenv("MYNUMBER_DLP_BROKER_URL", "scheme://127.0.0.1:9/")
+    (q,) = load_serve_config(DEPLOY / "examples" / f"{name}.toml").queues
+    assert (q.type, q.input, q.output, q.quarantine) == (name, "dlp.in", "dlp.out", "dlp.quarantine")
+    assert q.url == "scheme://127.0.0.1:9/"

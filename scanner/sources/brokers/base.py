@@ -43,4 +43,8 @@ class BrokerSource(Protocol):
     def ack(self, msg: Message) -> None:
         """Done: only after forward/divert and the alert are durable."""
 
+    def lag(self) -> int | None:
+        """Messages in the input not yet delivered to the group, or None where the broker
+        does not say (MQTT)."""
+
     def close(self) -> None: ...

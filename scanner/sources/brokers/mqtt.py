@@ -98,6 +98,10 @@ class MqttSource:
         self.client.ack(raw.mid, raw.qos)
         self._seen.pop(key, None)
 
+    def lag(self) -> int | None:
+        """MQTT brokers do not tell a subscriber how much is waiting."""
+        return None
+
     def close(self) -> None:
         self.client.loop_stop()
         self.client.disconnect()

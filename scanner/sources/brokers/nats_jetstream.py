@@ -86,6 +86,11 @@ class NatsJetStreamSource:
     def ack(self, msg: Message) -> None:
         self._call(msg.handle.ack_sync())
 
+    def lag(self) -> int | None:
+        """The durable consumer's ``num_pending``: messages in the stream not yet delivered to it."""
+        info = self._call(self.js.consumer_info(stream_name(self.input), self.group), 10)
+        return int(info.num_pending)
+
     def close(self) -> None:
         try:
             self._call(self.nc.close(), 10)  # every message is acked or left for redelivery

@@ -83,5 +83,12 @@ class RedisStreamsSource:
     def ack(self, msg: Message) -> None:
         self.r.xack(self.input, self.group, msg.id)  # already done with the XADD; harmless again
 
+    def lag(self) -> int | None:
+        """The group's ``lag`` from XINFO GROUPS (Redis 7+): entries not yet read by the group."""
+        for g in self.r.xinfo_groups(self.input):
+            if g["name"].decode() == self.group:
+                return None if g.get("lag") is None else int(g["lag"])
+        return None
+
     def close(self) -> None:
         self.r.close()

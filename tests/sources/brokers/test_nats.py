@@ -62,3 +62,14 @@ def test_nats_gate_splits_a_mixed_stream_without_loss(nats_url, engine, tmp_path
     assert len(out) + len(quarantined) == 1000
     assert all(h.get("content-type") == "application/json" for _b, h in out)
     assert all(h.get("x-mynumber-dlp-reason") == "my-number" for _b, h in quarantined)
+
+
+def test_lag_counts_messages_the_durable_consumer_has_not_been_given(nats_url):
+    source = NatsJetStreamSource(nats_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead")
+    try:
+        asyncio.run(_produce(nats_url, [b'{"id": 1}'] * 40))
+        assert source.lag() == 40
+        got = source.receive(25, 1.0)
+        assert len(got) == 25 and source.lag() == 15
+    finally:
+        source.close()

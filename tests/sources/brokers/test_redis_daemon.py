@@ -46,5 +46,8 @@ def test_daemon_gates_a_stream_and_survives_kill_9_midstream(redis_url, tmp_path
         assert sorted(quarantined, key=int) == sorted(bad, key=int)
         assert sorted(out + quarantined, key=int) == [str(i) for i in range(1500)]  # none lost, none twice
         assert s2.metric("mynumber_dlp_messages_total", source="redis", result="diverted") > 0
+        # lag is read every few seconds: it was in the thousands after the restart and drains to 0
+        wait_for(lambda: s2.http("/metrics") == 200 and 'mynumber_dlp_consumer_lag_messages{source="redis"} 0.0' in s2.last_body,
+                 timeout=20)
     finally:
         s2.stop()

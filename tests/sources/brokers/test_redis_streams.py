@@ -126,3 +126,13 @@ def test_mask_policy_forwards_text_masked_and_diverts_what_cannot_be_masked(redi
     assert all(n.encode() not in f[b"payload"] for f in out.values() for n in (n1, n2, n3))
     assert gate.counts["masked"] == 2 and gate.counts["diverted"] == 1
     assert sorted(a["action"] for a in sink.alerts) == ["diverted", "masked", "masked"]
+
+
+def test_lag_counts_entries_the_group_has_not_read_yet(redis_url):
+    r = redis.Redis.from_url(redis_url)
+    source = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="lag")
+    for i in range(50):
+        r.xadd("dlp.in", {"payload": b"x", "msg": str(i)})
+    assert source.lag() == 50
+    got = source.receive(30, 0.5)
+    assert len(got) == 30 and source.lag() == 20
