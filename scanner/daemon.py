@@ -464,7 +464,7 @@ def open_queue(spec: QueueSpec, key: bytes):
         from scanner.sources.brokers.rabbitmq import RabbitMqSource
 
         return RabbitMqSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
-                              spec.group, spec.consumer, spec.name)
+                              spec.group, spec.consumer, spec.name, id_key=key)
     if spec.type == "kafka":
         from scanner.sources.brokers.kafka import KafkaSource
 

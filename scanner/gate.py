@@ -74,16 +74,49 @@ class Gate:
         return len(msgs)
 
     def handle(self, msg: Message) -> None:
+        """Scan, alert, forward / mask / divert and acknowledge one message; a message that
+        keeps failing is dead-lettered. An exception leaves the message unacknowledged (it
+        is released for redelivery) and is counted in the state, so brokers that do not
+        count deliveries (MQTT, Kafka) still reach the dead letter, across restarts too."""
         started = time.monotonic()
         self.counts["in"] += 1
+        key = self._key(msg)
+        failed = self.db.failures(key)
+        msg.deliveries = max(msg.deliveries, failed + 1)
         if msg.deliveries > 1:
             self.counts["redelivered"] += 1
             self.observe("redelivered", 0.0)
         if msg.deliveries > self.options.max_deliveries:
             self.source.dead_letter(msg, "too many deliveries")
+            self.db.clear_failures(key)
             self.counts["dead_lettered"] += 1
             self.observe("dead_lettered", time.monotonic() - started)
             return
+        try:
+            result = self._process(msg, key)
+        except Exception:
+            self.db.count_failure(key)
+            self._release(msg)
+            raise
+        if failed:
+            self.db.clear_failures(key)
+        self.counts[result] += 1
+        self.observe(result, time.monotonic() - started)
+
+    def _release(self, msg: Message) -> None:
+        """Hand a failed message back for prompt redelivery, where the broker can."""
+        release = getattr(self.source, "release", None)
+        if release is not None:
+            try:
+                release(msg)
+            except Exception as exc:  # noqa: BLE001 - the broker redelivers after its timeout anyway
+                log.warning("could not release message %s: %s", msg.id, type(exc).__name__)
+
+    def _key(self, msg: Message) -> str:
+        """Names a message in the state (never its content)."""
+        return hashlib.sha256(f"{self.source.name}\0{msg.id}".encode()).hexdigest()
+
+    def _process(self, msg: Message, key: str) -> str:
         records = scan_payload(self.engine, f"{self.source.name}:{msg.id}", msg.body, self.options.limits, self.options.min_confidence)
         findings = [r for r in records if r["type"] == "finding"]
         unscanned = [r for r in records if r["type"] == "not_scanned"]
@@ -92,17 +125,15 @@ class Gate:
         masked = self._masked(msg.body) if divert and self.options.mask and not unscanned else None
         action = "masked" if masked is not None else "diverted" if divert else "forwarded"
         if decision.alert or divert:
-            self._alert(msg, findings, unscanned, action)
+            self._alert(key, msg, findings, unscanned, action)
         if action == "diverted":
             self.source.divert(msg, self._headers(findings, unscanned))
         elif action == "masked":
             self.source.forward(msg, masked, {HEADER_PREFIX + "masked": str(len(findings))})
         else:
             self.source.forward(msg)
-        result = "forwarded" if action == "forwarded" else action
         self.source.ack(msg)
-        self.counts[result] += 1
-        self.observe(result, time.monotonic() - started)
+        return action
 
     def _masked(self, body: bytes) -> bytes | None:
         """The body with its numbers masked, if that is possible and leaves nothing to find."""
@@ -122,8 +153,7 @@ class Gate:
             HEADER_PREFIX + "source": self.source.name,
         }
 
-    def _alert(self, msg: Message, findings: list[Record], unscanned: list[Record], action: str) -> None:
-        key = hashlib.sha256(f"{self.source.name}\0{msg.id}".encode()).hexdigest()
+    def _alert(self, key: str, msg: Message, findings: list[Record], unscanned: list[Record], action: str) -> None:
         if self.db.alerted(key):
             return  # a redelivery: alerted already
         alert: dict[str, Any] = {

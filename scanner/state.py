@@ -27,6 +27,11 @@ CREATE TABLE IF NOT EXISTS alerted (
     key TEXT PRIMARY KEY,
     at REAL
 );
+CREATE TABLE IF NOT EXISTS failures (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    at REAL
+);
 CREATE TABLE IF NOT EXISTS quarantine (
     id TEXT PRIMARY KEY,
     original_path TEXT NOT NULL,
@@ -111,6 +116,21 @@ class StateDB:
 
     def mark_alerted(self, key: str) -> None:
         self._exec("INSERT OR IGNORE INTO alerted VALUES (?, ?)", (key, time.time()))
+
+    # -- messages whose handling failed (counted here for brokers that do not count deliveries) --
+
+    def failures(self, key: str) -> int:
+        rows = self._exec("SELECT count FROM failures WHERE key = ?", (key,))
+        return int(rows[0][0]) if rows else 0
+
+    def count_failure(self, key: str) -> int:
+        """One more failed attempt at a message; returns how many there have been."""
+        self._exec("INSERT INTO failures VALUES (?, 1, ?) ON CONFLICT(key) DO UPDATE SET count = count + 1, at = ?",
+                   (key, time.time(), time.time()))
+        return self.failures(key)
+
+    def clear_failures(self, key: str) -> None:
+        self._exec("DELETE FROM failures WHERE key = ?", (key,))
 
     # -- quarantine manifest ---------------------------------------------------------------
 

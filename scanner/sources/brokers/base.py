@@ -43,6 +43,9 @@ class BrokerSource(Protocol):
     def ack(self, msg: Message) -> None:
         """Done: only after forward/divert and the alert are durable."""
 
+    def release(self, msg: Message) -> None:
+        """Optional: hand a message that failed back for prompt redelivery (NAK, requeue, seek)."""
+
     def lag(self) -> int | None:
         """Messages in the input not yet delivered to the group, or None where the broker
         does not say (MQTT)."""

@@ -86,6 +86,10 @@ class NatsJetStreamSource:
     def ack(self, msg: Message) -> None:
         self._call(msg.handle.ack_sync())
 
+    def release(self, msg: Message) -> None:
+        """NAK: redeliver now rather than after the ack wait."""
+        self._call(msg.handle.nak())
+
     def lag(self) -> int | None:
         """The durable consumer's ``num_pending``: messages in the stream not yet delivered to it."""
         info = self._call(self.js.consumer_info(stream_name(self.input), self.group), 10)

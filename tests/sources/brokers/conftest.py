@@ -87,3 +87,16 @@ def nats_url(tmp_path):
     yield f"nats://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+def queue_config(path, kind: str, consumer: str, names: tuple[str, str, str, str] = ("dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead"),
+                 extra: str = ""):
+    """A serve config with one queue gate of ``kind``; the URL comes from MYNUMBER_DLP_BROKER_URL."""
+    inp, out, quarantine, dead = names
+    path.write_text(
+        f'[serve]\n[[serve.queue]]\ntype = "{kind}"\nname = "{kind}"\nurl = "${{MYNUMBER_DLP_BROKER_URL}}"\n'
+        f'input = "{inp}"\noutput = "{out}"\nquarantine = "{quarantine}"\ndead_letter = "{dead}"\n'
+        f'consumer = "{consumer}"\n{extra}',
+        encoding="utf-8",
+    )
+    return path

@@ -48,7 +48,7 @@ def test_mqtt_gate_splits_a_mixed_stream_without_loss(mqtt_url, engine, tmp_path
     producer.loop_start()
     rng = random.Random(3)
     bad = set()
-    for i in range(300):
+    for i in range(1000):
         if i % 4 == 0:
             body = {"id": i, "my_number": make_number(rng)}
             bad.add(i)
@@ -57,13 +57,13 @@ def test_mqtt_gate_splits_a_mixed_stream_without_loss(mqtt_url, engine, tmp_path
         producer.publish("dlp/in", json.dumps(body), qos=1).wait_for_publish(10)
     gate = Gate(source, engine, GateOptions(), [], StateDB(tmp_path / "state"))
     end = time.monotonic() + 60
-    while time.monotonic() < end and gate.counts["in"] < 300:
+    while time.monotonic() < end and gate.counts["in"] < 1000:
         gate.step(timeout=0.5)
     time.sleep(0.5)
     out = {m["body"]["id"] for m in got["dlp/out"]}
     quarantined = {m["body"]["id"] for m in got["dlp/quarantine"]}
-    assert quarantined == bad and out == set(range(300)) - bad
-    assert len(got["dlp/out"]) + len(got["dlp/quarantine"]) == 300
+    assert quarantined == bad and out == set(range(1000)) - bad
+    assert len(got["dlp/out"]) + len(got["dlp/quarantine"]) == 1000
     assert all(m["props"].get("x-mynumber-dlp-reason") == "my-number" for m in got["dlp/quarantine"])
     for c in (producer, collector):
         c.loop_stop()

@@ -10,6 +10,7 @@ import signal
 import redis
 
 from tests.conftest import make_number
+from tests.sources.brokers.conftest import queue_config
 from tests.test_daemon import Served, wait_for
 
 
@@ -51,3 +52,29 @@ def test_daemon_gates_a_stream_and_survives_kill_9_midstream(redis_url, tmp_path
                  timeout=20)
     finally:
         s2.stop()
+
+
+def test_two_daemons_in_one_group_split_the_stream(redis_url, tmp_path, cli_env):
+    r = redis.Redis.from_url(redis_url)
+    env = dict(cli_env, MYNUMBER_DLP_BROKER_URL=redis_url)
+    daemons = []
+    for node in ("node-1", "node-2"):
+        (tmp_path / node).mkdir()
+        daemons.append(Served(tmp_path / node, env, config=queue_config(tmp_path / node / "serve.toml", "redis", node)))
+    try:
+        rng = random.Random(21)
+        bad = set()
+        for i in range(1200):
+            body = {"id": i, "my_number": make_number(rng)} if i % 4 == 0 else {"id": i, "text": "確認しました"}
+            bad |= {str(i)} if i % 4 == 0 else set()
+            r.xadd("dlp.in", {"payload": json.dumps(body).encode(), "msg": str(i)})
+        handled = lambda: [sum(d.metric("mynumber_dlp_messages_total", source="redis", result=x)  # noqa: E731
+                               for x in ("forwarded", "diverted")) for d in daemons]
+        wait_for(lambda: sum(handled()) >= 1200, timeout=120)
+        assert all(h > 0 for h in handled()) and sum(handled()) == 1200  # each took a share, none took one twice
+        quarantined = [f[b"msg"].decode() for _i, f in r.xrange("dlp.quarantine")]
+        out = [f[b"msg"].decode() for _i, f in r.xrange("dlp.out")]
+        assert set(quarantined) == bad and sorted(out + quarantined, key=int) == [str(i) for i in range(1200)]
+    finally:
+        for d in daemons:
+            d.stop()

@@ -80,7 +80,8 @@ def test_a_redelivered_message_is_not_alerted_twice(redis_url, engine, tmp_path)
     first = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="crashed")
     msgs = first.receive(10, 0.5)
     sink = Collect()
-    Gate(first, engine, GateOptions(), [sink], db)._alert(msgs[0], [], [], "diverted")  # alerted, then "crashed"
+    crashed = Gate(first, engine, GateOptions(), [sink], db)
+    crashed._alert(crashed._key(msgs[0]), msgs[0], [], [], "diverted")  # alerted, then "crashed"
     second = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="crashed")
     gate = Gate(second, engine, GateOptions(), [sink], db)
     while gate.step(timeout=0.2):
