@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import random
 import signal
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pika
-import pytest
 
 from scanner import gate as gate_module
 from scanner.gate import Gate, GateOptions
@@ -28,79 +23,10 @@ from scanner.sources.brokers.rabbitmq import (
 )
 from scanner.state import StateDB
 from tests.conftest import make_number
-from tests.sources.brokers.conftest import free_port, need
 from tests.sources.brokers.test_redis_streams import Collect, _payload
 from tests.test_daemon import Served, wait_for
 
 QUEUES = ("dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead")
-START_TIMEOUT = 60.0
-"""Seconds a fresh broker may take to accept connections (about 6 s here: Erlang boot + schema)."""
-
-
-def _rabbitmq_server() -> Path:
-    """The real start script: Debian's /usr/sbin/rabbitmq-server is a wrapper that su's to
-    the ``rabbitmq`` user when run as root (and then cannot read our temp dir)."""
-    path = Path(os.path.realpath(need("rabbitmq-server")))
-    if path.name == "rabbitmq-script-wrapper":
-        path = path.with_name("rabbitmq-server")
-    return path
-
-
-@pytest.fixture
-def rabbitmq_url(tmp_path):
-    """A private broker: own node name, ports, epmd, data/log dirs, config and Erlang cookie
-    (HOME is the temp dir), so it runs beside any other (a leftover too) as any user."""
-    server, epmd_exe = _rabbitmq_server(), need("epmd")
-    base = tmp_path / "rabbitmq"
-    base.mkdir()
-    port, dist_port, epmd_port = free_port(), free_port(), free_port()
-    (base / "rabbitmq.conf").write_text(
-        f"listeners.tcp.default = 127.0.0.1:{port}\n"
-        "disk_free_limit.absolute = 1MB\n"  # a nearly full CI disk must not block publishers
-        "log.console = false\nlog.file.level = info\n",
-        encoding="utf-8",
-    )
-    (base / "enabled_plugins").write_text("[].\n", encoding="utf-8")  # no management plugin: faster boot
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RABBITMQ_", "ERL_"))}
-    env.update(
-        HOME=str(base),  # the Erlang cookie is made here, not in the user's home
-        RABBITMQ_NODENAME=f"dlp-{port}@localhost", RABBITMQ_NODE_IP_ADDRESS="127.0.0.1",
-        RABBITMQ_NODE_PORT=str(port), RABBITMQ_DIST_PORT=str(dist_port),
-        ERL_EPMD_PORT=str(epmd_port), ERL_EPMD_ADDRESS="127.0.0.1",
-        RABBITMQ_MNESIA_BASE=str(base / "mnesia"), RABBITMQ_LOG_BASE=str(base / "log"),
-        RABBITMQ_CONFIG_FILE=str(base / "rabbitmq.conf"), RABBITMQ_ENABLED_PLUGINS_FILE=str(base / "enabled_plugins"),
-        RABBITMQ_ADVANCED_CONFIG_FILE=str(base / "advanced.config"),
-        RABBITMQ_CONF_ENV_FILE=str(base / "rabbitmq-env.conf"),  # not /etc/rabbitmq's
-    )
-    # our own epmd on a free port: the node registers there, and it goes when we stop it
-    epmd = subprocess.Popen([epmd_exe, "-port", str(epmd_port), "-address", "127.0.0.1"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    with open(base / "server.log", "wb") as log:  # the server keeps its own copy of the file
-        proc = subprocess.Popen([str(server)], env=env, cwd=base, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)  # its own process group: erl and its helpers stop together
-    url = f"amqp://guest:guest@127.0.0.1:{port}/%2F"
-    try:
-        end = time.monotonic() + START_TIMEOUT
-        while True:
-            try:  # the listener opens last in the boot, then AMQP is served at once
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                pika.BlockingConnection(pika.URLParameters(url + "?connection_attempts=1&socket_timeout=5")).close()
-                break
-            except (OSError, pika.exceptions.AMQPConnectionError):
-                if proc.poll() is not None or time.monotonic() > end:
-                    raise RuntimeError("rabbitmq-server did not start:\n" + (base / "server.log").read_text(errors="replace")[-3000:])
-                time.sleep(0.1)
-        yield url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)  # the node stops cleanly on SIGTERM (about 1 s)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        epmd.terminate()
-        epmd.wait(timeout=10)
 
 
 def _connect(url: str) -> tuple[pika.BlockingConnection, pika.adapters.blocking_connection.BlockingChannel]:
