@@ -30,6 +30,7 @@ from scanner.config import ConfigError, QueueSpec, ServeConfig, WatchSpec, load_
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
 from scanner.gate import Gate, GateOptions
+from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner
 from scanner.metrics import HealthServer, Metrics
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.known_numbers import load_list
@@ -179,23 +180,25 @@ class Daemon:
 
         while not self._stop.is_set():
             source = None
+            engine = self._gate_engine
             try:
-                source = open_queue(spec, self.key.encode("utf-8"))
-                options = GateOptions(
-                    policy=self.config.policy, limits=self.config.scan.limits,
-                    min_confidence=self.config.scan.min_confidence, max_deliveries=spec.max_deliveries,
-                    mask=spec.on_violation == "mask",
-                )
-                gate = Gate(source, self._gate_engine, options, self.sinks, self.db, observe)
-                log.info("gating queue %s (%s %s -> %s, quarantine %s)", spec.name, spec.type, spec.input, spec.output, spec.quarantine)
-                next_lag = 0.0
-                while not self._stop.is_set():
-                    gate.engine = self._gate_engine  # picks up a reload
-                    gate.step(timeout=1.0)
-                    backoff = 1.0
-                    if time.monotonic() >= next_lag:
-                        next_lag = time.monotonic() + LAG_INTERVAL
-                        self._report_lag(spec.name, source)
+                with self._payload_workers(engine) as scan:
+                    source = open_queue(spec, self.key.encode("utf-8"))
+                    options = GateOptions(
+                        policy=self.config.policy, limits=self.config.scan.limits,
+                        min_confidence=self.config.scan.min_confidence, max_deliveries=spec.max_deliveries,
+                        mask=spec.on_violation == "mask",
+                    )
+                    gate = Gate(source, engine, options, self.sinks, self.db, observe, scan)
+                    log.info("gating queue %s (%s %s -> %s, quarantine %s)", spec.name, spec.type, spec.input, spec.output,
+                             spec.quarantine)
+                    next_lag = 0.0
+                    while not self._stop.is_set() and self._gate_engine is engine:  # a reload starts a new round
+                        gate.step(timeout=1.0)
+                        backoff = 1.0
+                        if time.monotonic() >= next_lag:
+                            next_lag = time.monotonic() + LAG_INTERVAL
+                            self._report_lag(spec.name, source)
             except Exception as exc:  # noqa: BLE001 - a broker outage must not end the daemon
                 log.error("queue %s: %s; retrying in %.0f s", spec.name, type(exc).__name__, backoff)
                 self._stop.wait(backoff)
@@ -203,9 +206,15 @@ class Daemon:
             finally:
                 if source is not None:
                     try:
-                        source.close()
+                        source.close()  # what is not acknowledged is redelivered
                     except Exception:  # noqa: BLE001
                         pass
+
+    def _payload_workers(self, engine: Engine) -> IsolatedPayloads:
+        """A worker process that scans one gate's payloads with ``engine``'s rules."""
+        cfg = self.config.scan
+        scanner = PayloadScanner(engine.ruleset, self.key, engine.known, cfg.min_confidence, cfg.limits)
+        return IsolatedPayloads(scanner, cfg.limits)
 
     def _report_lag(self, name: str, source: Any) -> None:
         """Consumer lag into its gauge; a broker that cannot say leaves the gauge absent."""

@@ -55,7 +55,7 @@ class Gate:
 
     def __init__(
         self, source: BrokerSource, engine: Engine, options: GateOptions, sinks: list[AlertSink], db: StateDB,
-        observe: Callable[[str, float], None] | None = None,
+        observe: Callable[[str, float], None] | None = None, scan: Callable[[str, bytes], list[Record]] | None = None,
     ) -> None:
         self.source = source
         self.engine = engine
@@ -64,6 +64,9 @@ class Gate:
         self.db = db
         self.observe = observe or (lambda _result, _seconds: None)
         """Told each message's result (forwarded, diverted, dead_lettered) and the time it took."""
+        self.scan = scan
+        """Scans a payload (name, body) -> records; None scans in this process with ``engine``.
+        The daemon passes an ``IsolatedPayloads`` worker."""
         self.counts = {"in": 0, "forwarded": 0, "diverted": 0, "masked": 0, "dead_lettered": 0, "redelivered": 0}
 
     def step(self, timeout: float = 1.0) -> int:
@@ -117,7 +120,7 @@ class Gate:
         return hashlib.sha256(f"{self.source.name}\0{msg.id}".encode()).hexdigest()
 
     def _process(self, msg: Message, key: str) -> str:
-        records = scan_payload(self.engine, f"{self.source.name}:{msg.id}", msg.body, self.options.limits, self.options.min_confidence)
+        records = self._scan(f"{self.source.name}:{msg.id}", msg.body)
         findings = [r for r in records if r["type"] == "finding"]
         unscanned = [r for r in records if r["type"] == "not_scanned"]
         decision = decide(self.options.policy, findings, True)
@@ -135,12 +138,17 @@ class Gate:
         self.source.ack(msg)
         return action
 
+    def _scan(self, name: str, body: bytes) -> list[Record]:
+        if self.scan is not None:
+            return self.scan(name, body)
+        return scan_payload(self.engine, name, body, self.options.limits, self.options.min_confidence)
+
     def _masked(self, body: bytes) -> bytes | None:
         """The body with its numbers masked, if that is possible and leaves nothing to find."""
         masked = mask_body(self.engine, body, self.options.min_confidence)
         if masked is None:
             return None
-        again = scan_payload(self.engine, f"{self.source.name}:masked", masked, self.options.limits, self.options.min_confidence)
+        again = self._scan(f"{self.source.name}:masked", masked)
         return None if again else masked  # any finding or unread part left: divert instead
 
     def _headers(self, findings: list[Record], unscanned: list[Record]) -> dict[str, str]:

@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from scanner.report.records import Record, not_scanned_record
 
@@ -30,8 +31,9 @@ BATCH_RECORDS = 256
 FLUSH_SECONDS = 0.2
 """Longest a record waits in a worker before it is sent."""
 
-ScanOne = Callable[[str], Iterable[Record]]
-"""Scans one path in the worker; its last record is the ``_file`` bookkeeping record."""
+ScanOne = Callable[[Any], Iterable[Record]]
+"""Scans one item in the worker (a path, or a ``(name, payload)`` pair); its last record is
+the ``_file`` bookkeeping record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +101,16 @@ def _serve(conn: multiprocessing.connection.Connection, scan: ScanOne, limits: W
     outbox = _Outbox(conn)
     while True:
         try:
-            path = conn.recv()
+            item = conn.recv()
         except (EOFError, OSError):
             return  # the parent is gone
-        if path is None:
+        if item is None:
             return
         try:
-            for rec in scan(path):
+            for rec in scan(item):
                 outbox.put(rec)
         except MemoryError:
-            outbox.put(not_scanned_record(path, None, "limit:max_memory", "the worker ran out of memory"))
+            outbox.put(not_scanned_record(item_name(item), None, "limit:max_memory", "the worker ran out of memory"))
             outbox.put({"type": "_file", "size": 0, "scanned": False})
         outbox.flush(final=True)
 
@@ -117,7 +119,8 @@ def _serve(conn: multiprocessing.connection.Connection, scan: ScanOne, limits: W
 class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: multiprocessing.connection.Connection
-    path: str | None = None
+    path: Any = None
+    """The item being scanned (a path or a ``(name, payload)`` pair); None when idle."""
     index: int = -1
     deadline: float = 0.0
 
@@ -166,8 +169,8 @@ class WorkerPool:
         self._workers[self._workers.index(w)] = fresh
         return fresh
 
-    def scan(self, paths: Iterable[str]) -> Iterator[Record]:
-        """Records of every path, file after file in input order.
+    def scan(self, paths: Iterable[Any]) -> Iterator[Record]:
+        """Records of every path (or ``(name, payload)`` item), one after another in input order.
 
         Consume the iterator to its end before calling ``scan`` again: the workers'
         last messages are read only then.
@@ -221,12 +224,19 @@ class WorkerPool:
         path, index = w.path, w.index
         assert path is not None
         self._replace(w)
-        results[index].append(not_scanned_record(path, None, reason, detail))
+        results[index].append(not_scanned_record(item_name(path), None, reason, detail))
         results[index].append({"type": "_file", "size": _size(path), "scanned": False})
         finished.add(index)
 
 
-def _size(path: str) -> int:
+def item_name(item: Any) -> str:
+    """What records call an item: the path, or the name of a ``(name, payload)`` pair."""
+    return item if isinstance(item, str) else item[0]
+
+
+def _size(path: Any) -> int:
+    if not isinstance(path, str):
+        return len(path[1])
     try:
         return os.stat(path).st_size
     except OSError:

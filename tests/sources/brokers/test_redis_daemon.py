@@ -78,3 +78,26 @@ def test_two_daemons_in_one_group_split_the_stream(redis_url, tmp_path, cli_env)
     finally:
         for d in daemons:
             d.stop()
+
+
+def test_a_reload_restarts_the_gate_with_the_new_rules_and_loses_nothing(redis_url, tmp_path, cli_env):
+    r = redis.Redis.from_url(redis_url)
+    env = dict(cli_env, MYNUMBER_DLP_BROKER_URL=redis_url)
+    s = Served(tmp_path, env, config=queue_config(tmp_path / "serve.toml", "redis", "node-1"))
+    try:
+        rng = random.Random(31)
+        for i in range(300):
+            if i == 150:
+                s.proc.send_signal(signal.SIGHUP)  # reload mid-stream
+            body = {"id": i, "my_number": make_number(rng)} if i % 2 else {"id": i, "text": "了解"}
+            r.xadd("dlp.in", {"payload": json.dumps(body).encode(), "msg": str(i)})
+        wait_for(lambda: s.metric("mynumber_dlp_rules_reload_timestamp_seconds") > 0 and
+                 r.xlen("dlp.out") + r.xlen("dlp.quarantine") >= 300, timeout=60)
+        quarantined = {f[b"msg"].decode() for _i, f in r.xrange("dlp.quarantine")}
+        out = {f[b"msg"].decode() for _i, f in r.xrange("dlp.out")}
+        assert quarantined == {str(i) for i in range(1, 300, 2)} and out == {str(i) for i in range(0, 300, 2)}
+        log = (tmp_path / "stderr.log").read_text(encoding="utf-8")
+        assert "reloaded config and rules" in log
+        wait_for(lambda: (tmp_path / "stderr.log").read_text(encoding="utf-8").count("gating queue redis") == 2)
+    finally:
+        s.stop()

@@ -12,7 +12,9 @@ import redis
 from scanner.gate import Gate, GateOptions
 from scanner.sources.brokers.redis_streams import RedisStreamsSource
 from scanner.state import StateDB
+from scanner.extract.limits import Limits
 from tests.conftest import make_number
+from tests.test_isolated_payloads import isolated
 
 
 class Collect:
@@ -137,3 +139,18 @@ def test_lag_counts_entries_the_group_has_not_read_yet(redis_url):
     assert source.lag() == 50
     got = source.receive(30, 0.5)
     assert len(got) == 30 and source.lag() == 20
+
+
+def test_the_gate_diverts_a_message_whose_parser_died_and_forwards_the_rest(redis_url, ruleset, engine, tmp_path):
+    r = redis.Redis.from_url(redis_url)
+    for i, body in enumerate([b"ABORT", "本日は晴天なり".encode()]):
+        r.xadd("dlp.in", {"payload": body, "msg": str(i)})
+    source = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="iso")
+    with isolated(ruleset, Limits(max_memory=768 << 20, max_scan_time=2)) as scan:
+        gate = Gate(source, engine, GateOptions(), [], StateDB(tmp_path / "state"), scan=scan)
+        while gate.step(timeout=0.2):
+            pass
+    quarantined = r.xrange("dlp.quarantine")
+    assert [f[b"msg"] for _i, f in quarantined] == [b"0"]
+    assert quarantined[0][1][b"x-mynumber-dlp-reason"] == b"error"
+    assert [f[b"msg"] for _i, f in r.xrange("dlp.out")] == [b"1"]

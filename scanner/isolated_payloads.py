@@ -1,0 +1,61 @@
+"""Message payloads scanned in a worker process, as files are: a payload that crashes a
+parser, hangs it or eats memory costs that message (diverted as not scanned), never the
+daemon's gate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scanner.detect.engine import Engine
+from scanner.detect.finding import Confidence
+from scanner.extract.limits import Limits
+from scanner.extract.payload import scan_payload
+from scanner.privacy.fingerprint import Fingerprinter
+from scanner.report.records import Record
+from scanner.rules.model import Ruleset
+from scanner.workers import WorkerLimits, WorkerPool
+
+PayloadJob = tuple[str, bytes]
+"""(name shown in records, message body)."""
+
+
+class PayloadScanner:
+    """Picklable scan function for a worker: builds its engine once, in the worker."""
+
+    def __init__(self, ruleset: Ruleset, key: str, known: frozenset[str], min_confidence: Confidence, limits: Limits) -> None:
+        self.ruleset, self.key, self.known = ruleset, key, known
+        self.min_confidence, self.limits = min_confidence, limits
+        self._engine: Engine | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_engine"] = None
+        return state
+
+    def __call__(self, job: PayloadJob) -> Iterator[Record]:
+        if self._engine is None:
+            self._engine = Engine(self.ruleset, Fingerprinter(self.key), self.known)
+        name, body = job
+        yield from scan_payload(self._engine, name, body, self.limits, self.min_confidence)
+        yield {"type": "_file", "size": len(body), "scanned": True}
+
+
+class IsolatedPayloads:
+    """``scan(name, body)`` in a worker process of its own; use as a context manager."""
+
+    def __init__(self, scanner: PayloadScanner, limits: Limits, start_method: str = "forkserver") -> None:
+        """``start_method``: "forkserver" from the daemon (it runs threads), "fork" from a
+        single-threaded program."""
+        self._pool = WorkerPool(1, scanner, WorkerLimits(limits.max_memory, limits.max_scan_time), start_method)
+
+    def __enter__(self) -> IsolatedPayloads:
+        self._pool.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.__exit__(*exc)
+
+    def __call__(self, name: str, body: bytes) -> list[Record]:
+        """Records of one payload (without the ``_file`` bookkeeping record)."""
+        return [r for r in self._pool.scan([(name, body)]) if r["type"] != "_file"]
