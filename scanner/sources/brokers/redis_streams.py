@@ -81,7 +81,7 @@ class RedisStreamsSource:
         self._add(self.dead, msg, msg.body, {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)})
 
     def ack(self, msg: Message) -> None:
-        self.r.xack(self.input, self.group, msg.id)  # already done with the XADD; harmless again
+        """Nothing left to do: every forward, divert and dead letter XACKs in its own MULTI."""
 
     def lag(self) -> int | None:
         """The group's ``lag`` from XINFO GROUPS (Redis 7+): entries not yet read by the group."""
