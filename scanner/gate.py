@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.actions.alerts import AlertSink
@@ -32,6 +32,39 @@ log = logging.getLogger("mynumber_dlp.gate")
 HEADER_PREFIX = "x-mynumber-dlp-"
 MAX_FINGERPRINTS_IN_HEADERS = 20
 """Divert headers carry at most this many fingerprints (the alert carries them all)."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the gate decided for one message, waiting to be settled with the broker."""
+
+    msg: Message
+    action: str
+    """``forwarded``, ``masked`` (forwarded with ``body``), ``diverted`` or ``dead_lettered``."""
+    key: str
+    """The message's name in the state."""
+    started: float
+    failed: int
+    """Failed attempts counted in the state before this one."""
+    body: bytes | None = None
+    """The masked body (``masked`` only)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Headers the gate adds (divert reasons, masked count)."""
+    reason: str = ""
+    """Why it is dead-lettered."""
+
+
+def settle_one_by_one(source: BrokerSource, outcomes: list[Outcome]) -> None:
+    """Forward / divert / dead-letter, then acknowledge, each message in turn."""
+    for o in outcomes:
+        if o.action == "dead_lettered":
+            source.dead_letter(o.msg, o.reason)  # acknowledges too
+            continue
+        if o.action == "diverted":
+            source.divert(o.msg, o.headers)
+        else:
+            source.forward(o.msg, o.body, o.headers or None)
+        source.ack(o.msg)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,41 +103,69 @@ class Gate:
         self.counts = {"in": 0, "forwarded": 0, "diverted": 0, "masked": 0, "dead_lettered": 0, "redelivered": 0}
 
     def step(self, timeout: float = 1.0) -> int:
-        """Take and handle one batch; returns how many messages it had."""
+        """Take one batch, decide each message (scan, alert), then settle the batch: forward,
+        mask or divert, and acknowledge, in as few broker round trips as the adapter can.
+        Returns how many messages the batch had.
+
+        A message whose handling raises is left unacknowledged (released for redelivery)
+        and counted in the state, so brokers that do not count deliveries (MQTT, Kafka)
+        still reach the dead letter, across restarts too; the rest of the batch is settled
+        first, then the error is raised (the daemon reopens the source)."""
         msgs = self.source.receive(self.options.batch, timeout)
+        outcomes: list[Outcome] = []
+        error: Exception | None = None
         for msg in msgs:
-            self.handle(msg)
+            self.counts["in"] += 1
+            key = self._key(msg)
+            try:
+                outcomes.append(self._decide(msg, key))
+            except Exception as exc:  # noqa: BLE001 - raised below, after the rest is settled
+                self.db.count_failure(key)
+                self._release(msg)
+                error = error or exc
+        self._settle(outcomes)
+        if error is not None:
+            raise error
         return len(msgs)
 
-    def handle(self, msg: Message) -> None:
-        """Scan, alert, forward / mask / divert and acknowledge one message; a message that
-        keeps failing is dead-lettered. An exception leaves the message unacknowledged (it
-        is released for redelivery) and is counted in the state, so brokers that do not
-        count deliveries (MQTT, Kafka) still reach the dead letter, across restarts too."""
+    def _decide(self, msg: Message, key: str) -> Outcome:
+        """What to do with one message; its alert is durable when this returns."""
         started = time.monotonic()
-        self.counts["in"] += 1
-        key = self._key(msg)
         failed = self.db.failures(key)
         msg.deliveries = max(msg.deliveries, failed + 1)
         if msg.deliveries > 1:
             self.counts["redelivered"] += 1
             self.observe("redelivered", 0.0)
         if msg.deliveries > self.options.max_deliveries:
-            self.source.dead_letter(msg, "too many deliveries")
-            self.db.clear_failures(key)
-            self.counts["dead_lettered"] += 1
-            self.observe("dead_lettered", time.monotonic() - started)
+            return Outcome(msg, "dead_lettered", key, started, failed, reason="too many deliveries")
+        records = self._scan(f"{self.source.name}:{msg.id}", msg.body)
+        findings = [r for r in records if r["type"] == "finding"]
+        unscanned = [r for r in records if r["type"] == "not_scanned"]
+        decision = decide(self.options.policy, findings, True)
+        divert = decision.quarantine or any(r["member"] is None for r in unscanned)  # never pass what was not read
+        masked = self._masked(msg.body) if divert and self.options.mask and not unscanned else None
+        action = "masked" if masked is not None else "diverted" if divert else "forwarded"
+        if decision.alert or divert:
+            self._alert(key, msg, findings, unscanned, action)
+        if action == "diverted":
+            return Outcome(msg, action, key, started, failed, headers=self._headers(findings, unscanned))
+        if action == "masked":
+            return Outcome(msg, action, key, started, failed, body=masked, headers={HEADER_PREFIX + "masked": str(len(findings))})
+        return Outcome(msg, action, key, started, failed)
+
+    def _settle(self, outcomes: list[Outcome]) -> None:
+        if not outcomes:
             return
-        try:
-            result = self._process(msg, key)
-        except Exception:
-            self.db.count_failure(key)
-            self._release(msg)
-            raise
-        if failed:
-            self.db.clear_failures(key)
-        self.counts[result] += 1
-        self.observe(result, time.monotonic() - started)
+        settle = getattr(self.source, "settle", None)
+        if settle is not None:
+            settle(outcomes)  # the adapter batches: one round trip or one wait for confirms
+        else:
+            settle_one_by_one(self.source, outcomes)
+        for o in outcomes:
+            if o.failed or o.action == "dead_lettered":
+                self.db.clear_failures(o.key)
+            self.counts[o.action] += 1
+            self.observe(o.action, time.monotonic() - o.started)
 
     def _release(self, msg: Message) -> None:
         """Hand a failed message back for prompt redelivery, where the broker can."""
@@ -118,25 +179,6 @@ class Gate:
     def _key(self, msg: Message) -> str:
         """Names a message in the state (never its content)."""
         return hashlib.sha256(f"{self.source.name}\0{msg.id}".encode()).hexdigest()
-
-    def _process(self, msg: Message, key: str) -> str:
-        records = self._scan(f"{self.source.name}:{msg.id}", msg.body)
-        findings = [r for r in records if r["type"] == "finding"]
-        unscanned = [r for r in records if r["type"] == "not_scanned"]
-        decision = decide(self.options.policy, findings, True)
-        divert = decision.quarantine or any(r["member"] is None for r in unscanned)  # never pass what was not read
-        masked = self._masked(msg.body) if divert and self.options.mask and not unscanned else None
-        action = "masked" if masked is not None else "diverted" if divert else "forwarded"
-        if decision.alert or divert:
-            self._alert(key, msg, findings, unscanned, action)
-        if action == "diverted":
-            self.source.divert(msg, self._headers(findings, unscanned))
-        elif action == "masked":
-            self.source.forward(msg, masked, {HEADER_PREFIX + "masked": str(len(findings))})
-        else:
-            self.source.forward(msg)
-        self.source.ack(msg)
-        return action
 
     def _scan(self, name: str, body: bytes) -> list[Record]:
         if self.scan is not None:

@@ -32,7 +32,7 @@ class HostileParser(PayloadScanner):
 
 def isolated(ruleset, limits: Limits) -> IsolatedPayloads:
     scanner = HostileParser(ruleset, TEST_KEY, frozenset(), Confidence.LOW, limits)
-    return IsolatedPayloads(scanner, limits, start_method="fork")
+    return IsolatedPayloads(scanner, limits)  # forkserver, as the daemon: pytest runs threads
 
 
 def test_a_payload_that_kills_its_worker_is_not_scanned_and_the_next_one_is(ruleset):

@@ -249,7 +249,7 @@ def bench_broker(kind: str, args, engine: Engine, ruleset) -> list[tuple[str, di
         producer = Producer(url)
         stack.callback(producer.close)
         limits = Limits()
-        isolated = stack.enter_context(IsolatedPayloads(PayloadScanner(ruleset, KEY, frozenset(), Confidence.LOW, limits), limits, "fork"))
+        isolated = stack.enter_context(IsolatedPayloads(PayloadScanner(ruleset, KEY, frozenset(), Confidence.LOW, limits), limits))
         for label, make in (
             ("broker", None),
             ("gate", lambda i, o: gate_factory(kind, url, engine, work, isolated, i, o)),

@@ -13,6 +13,7 @@ import queue
 import socket
 import threading
 import time
+from typing import Any
 from urllib.parse import urlparse
 
 from scanner.sources.brokers.base import Message
@@ -81,13 +82,35 @@ class MqttSource:
             out.append(Message(key[:32], m.payload, headers, deliveries, {"topic": m.topic}, (m, key)))
         return out
 
-    def _publish(self, topic: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
+    def _send(self, topic: str, msg: Message, body: bytes, extra: dict[str, str]) -> Any:
         props = self._Properties(self._PacketTypes.PUBLISH)
         props.UserProperty = list({**msg.headers, **extra}.items())
-        info = self.client.publish(topic, body, qos=1, properties=props)
+        return self.client.publish(topic, body, qos=1, properties=props)
+
+    @staticmethod
+    def _confirmed(info: Any) -> None:
         info.wait_for_publish(PUBLISH_TIMEOUT)
         if not info.is_published():
             raise ConnectionError("publish not acknowledged")
+
+    def _publish(self, topic: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
+        self._confirmed(self._send(topic, msg, body, extra))
+
+    def settle(self, outcomes: list[Any]) -> None:
+        """A batch's publishes in flight together; once every PUBACK is in, the acks."""
+        sent = []
+        for o in outcomes:
+            m = o.msg
+            if o.action == "dead_lettered":
+                sent.append(self._send(self.dead, m, m.body, {"x-mynumber-dlp-dead-letter": o.reason}))
+            elif o.action == "diverted":
+                sent.append(self._send(self.quarantine, m, m.body, o.headers))
+            else:
+                sent.append(self._send(self.output, m, m.body if o.body is None else o.body, o.headers))
+        for info in sent:
+            self._confirmed(info)
+        for o in outcomes:
+            self.ack(o.msg)
 
     def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
         self._publish(self.output, msg, msg.body if body is None else body, headers or {})

@@ -22,6 +22,10 @@ def stream_name(subject: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in subject).upper()
 
 
+def _dead_headers(msg: Message, reason: str) -> dict[str, str]:
+    return {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)}
+
+
 class NatsJetStreamSource:
     """Pull from ``input``; publish to ``output`` / ``quarantine`` / ``dead_letter``."""
 
@@ -80,11 +84,29 @@ class NatsJetStreamSource:
         self._publish(self.quarantine, msg, msg.body, headers)
 
     def dead_letter(self, msg: Message, reason: str) -> None:
-        self._publish(self.dead, msg, msg.body, {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)})
+        self._publish(self.dead, msg, msg.body, _dead_headers(msg, reason))
         self.ack(msg)
 
     def ack(self, msg: Message) -> None:
         self._call(msg.handle.ack_sync())
+
+    def settle(self, outcomes: list[Any]) -> None:
+        """A batch's publishes in flight together; once every PubAck is in, the acks together."""
+        self._call(self._settle(outcomes))
+
+    async def _settle(self, outcomes: list[Any]) -> None:
+        publishes = []
+        for o in outcomes:
+            m = o.msg
+            if o.action == "dead_lettered":
+                publishes.append(self.js.publish(self.dead, m.body, headers={**m.headers, **_dead_headers(m, o.reason)}))
+            elif o.action == "diverted":
+                publishes.append(self.js.publish(self.quarantine, m.body, headers={**m.headers, **o.headers}))
+            else:
+                body = m.body if o.body is None else o.body
+                publishes.append(self.js.publish(self.output, body, headers={**m.headers, **o.headers}))
+        await asyncio.gather(*publishes)  # raises if any was not stored: nothing is acked then
+        await asyncio.gather(*(o.msg.handle.ack_sync() for o in outcomes))
 
     def release(self, msg: Message) -> None:
         """NAK: redeliver now rather than after the ack wait."""

@@ -14,6 +14,10 @@ CLAIM_IDLE_MS = 30_000
 """Entries unacknowledged this long are taken over from a consumer that died."""
 
 
+ACKED = object()
+"""Marks a message whose XACK went with its XADD."""
+
+
 class RedisStreamsSource:
     """XREADGROUP from ``input``; XADD to ``output`` / ``quarantine`` / ``dead_letter``; XACK."""
 
@@ -63,13 +67,33 @@ class RedisStreamsSource:
 
     def _add(self, stream: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
         """XADD to ``stream`` and XACK the input entry in one MULTI/EXEC: never both, never neither."""
+        with self.r.pipeline(transaction=True) as tx:
+            self._queue_add(tx, stream, msg, body, extra)
+            tx.execute()
+
+    def _queue_add(self, tx: Any, stream: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
         fields: dict[str, Any] = dict(msg.headers)
         fields.update(extra)
         fields[PAYLOAD_FIELD] = body
+        tx.xadd(stream, fields)
+        tx.xack(self.input, self.group, msg.id)
+        msg.handle = ACKED
+
+    def settle(self, outcomes: list[Any]) -> None:
+        """A whole batch's XADDs and XACKs in one MULTI/EXEC: one round trip, all or nothing."""
         with self.r.pipeline(transaction=True) as tx:
-            tx.xadd(stream, fields)
-            tx.xack(self.input, self.group, msg.id)
+            for o in outcomes:
+                if o.action == "dead_lettered":
+                    self._queue_add(tx, self.dead, o.msg, o.msg.body, self._dead_headers(o.msg, o.reason))
+                elif o.action == "diverted":
+                    self._queue_add(tx, self.quarantine, o.msg, o.msg.body, o.headers)
+                else:
+                    self._queue_add(tx, self.output, o.msg, o.msg.body if o.body is None else o.body, o.headers)
             tx.execute()
+
+    @staticmethod
+    def _dead_headers(msg: Message, reason: str) -> dict[str, str]:
+        return {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)}
 
     def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
         self._add(self.output, msg, msg.body if body is None else body, headers or {})
@@ -78,10 +102,12 @@ class RedisStreamsSource:
         self._add(self.quarantine, msg, msg.body, headers)
 
     def dead_letter(self, msg: Message, reason: str) -> None:
-        self._add(self.dead, msg, msg.body, {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)})
+        self._add(self.dead, msg, msg.body, self._dead_headers(msg, reason))
 
     def ack(self, msg: Message) -> None:
-        """Nothing left to do: every forward, divert and dead letter XACKs in its own MULTI."""
+        """XACK, unless the forward / divert / dead letter already did in its MULTI."""
+        if msg.handle is not ACKED:
+            self.r.xack(self.input, self.group, msg.id)
 
     def lag(self) -> int | None:
         """The group's ``lag`` from XINFO GROUPS (Redis 7+): entries not yet read by the group."""
