@@ -215,6 +215,7 @@ def measure(kind: str, url: str, producer, topic_in: str, topic_out: str, n: int
     stop.set()
     if gate_thread is not None:
         gate_thread.join(10)
+        gate.source.close()
     reader.close()
     if len(lat) < n:
         raise RuntimeError(f"{kind}: {len(lat)} of {n} messages arrived")

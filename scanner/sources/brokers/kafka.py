@@ -16,7 +16,7 @@ A message the gate could not handle is read again: the next ``receive`` seeks ea
 partition back to its first unfinished message, and what the gate finished after it is
 not handed out a second time. Kafka keeps no delivery count; this adapter counts only what
 it re-reads itself, and the gate counts failed attempts in its state (keyed by the message
-id, ``topic/partition/offset``, stable across restarts and daemons), so a poison message
+id, ``topic/partition/offset@timestamp``, stable across restarts and daemons), so a poison message
 reaches the dead letter after a reconnect or restart too.
 
 Membership is static (``group.instance.id`` = ``consumer``): a daemon that restarts, even
@@ -194,7 +194,8 @@ class KafkaSource:
         ts_type, ts = m.timestamp()
         rec = _Record(tp[0], tp[1], m.offset(), m.key(), list(m.headers() or []),
                       ts if ts_type == self._create_time else None, m.value() is None)
-        msg_id = f"{rec.topic}/{rec.partition}/{rec.offset}"
+        # the timestamp tells a record from one at the same offset of a topic deleted and made again
+        msg_id = f"{rec.topic}/{rec.partition}/{rec.offset}@{ts}"
         queue = self._pending.setdefault(tp, deque())
         if (rec.topic, rec.partition, rec.offset) in self._skip:  # done before the rewind: only its offset counts
             self._skip.discard((rec.topic, rec.partition, rec.offset))

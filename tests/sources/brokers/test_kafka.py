@@ -131,10 +131,12 @@ def test_a_mixed_stream_of_1000_messages_is_gated_without_loss(kafka_url, engine
         h = dict(m.headers())
         assert h["x-mynumber-dlp-reason"] == b"my-number" and len(h["x-mynumber-dlp-fingerprints"]) >= 64
         assert h["x-mynumber-dlp-source"] == b"kafka"
-    # alerts name messages by topic/partition/offset; the key (a customer id) is not shown
+    # alerts name messages by topic/partition/offset@timestamp; the key (a customer id) is not shown
     assert len(sink.alerts) == len(bad)
     for a in sink.alerts:
-        topic, partition, offset = a["message_id"].split("/")
+        place, _at, timestamp = a["message_id"].partition("@")
+        topic, partition, offset = place.split("/")
+        assert int(timestamp) > 0
         assert a["routing"] == {"topic": topic, "partition": int(partition), "offset": int(offset)} and topic == "dlp.in"
         assert "customer" not in str(a)
 
