@@ -88,11 +88,14 @@ def redis_server(workdir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def mosquitto(workdir: Path) -> Iterator[str]:
+def mosquitto(workdir: Path, nodelay: bool = False) -> Iterator[str]:
+    """``nodelay``: the broker's ``set_tcp_nodelay`` (off by default: Nagle may then hold a
+    PUBACK for the client's delayed ACK, up to ~40 ms)."""
     exe = find("mosquitto")
     port = free_port()
     conf = workdir / "mosquitto.conf"
-    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n")
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n"
+                    + ("set_tcp_nodelay true\n" if nodelay else ""))
     proc = subprocess.Popen([exe, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(proc, port)
