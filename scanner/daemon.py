@@ -48,6 +48,8 @@ BATCH_PATHS = 64
 """Ready paths scanned together (one round of the worker pool)."""
 IDLE_WAIT = 0.2
 """Seconds the main loop sleeps when nothing is ready."""
+MESSAGE_STATE_MAX_AGE = 30 * 24 * 3600.0
+"""Seconds a gate remembers that a message was alerted or failed (pruned at each reconcile)."""
 LAG_INTERVAL = 5.0
 """Seconds between consumer-lag readings of a queue gate."""
 
@@ -302,6 +304,7 @@ class Daemon:
             for w in self.config.watches:
                 self._reconcile(w)
             self.metrics.last_reconcile.set(time.time())
+            self.db.prune_messages(time.time() - MESSAGE_STATE_MAX_AGE)
             self._ready = True
             interval = self.config.reconcile_interval
             self._reconcile_now.wait(max(0.0, interval - (time.monotonic() - started)))

@@ -132,6 +132,12 @@ class StateDB:
     def clear_failures(self, key: str) -> None:
         self._exec("DELETE FROM failures WHERE key = ?", (key,))
 
+    def prune_messages(self, before: float) -> None:
+        """Forget alerts sent and failures counted before ``before`` (a Unix time): no broker
+        redelivers a message that old, and the tables would otherwise grow without end."""
+        self._exec("DELETE FROM alerted WHERE at < ?", (before,))
+        self._exec("DELETE FROM failures WHERE at < ?", (before,))
+
     # -- quarantine manifest ---------------------------------------------------------------
 
     def quarantine_add(self, entry: dict[str, Any]) -> None:
