@@ -9,6 +9,7 @@ signal exits at once. SIGHUP: reload config and rules; on error keep the old one
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ from scanner.config import ConfigError, QueueSpec, ServeConfig, WatchSpec, load_
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
 from scanner.gate import Gate, GateOptions
-from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner
+from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner, WorkerEngine
 from scanner.metrics import HealthServer, Metrics
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.known_numbers import load_list
@@ -436,53 +437,33 @@ class Daemon:
         return sinks
 
 
-class SpecScanner:
-    """Picklable scan function for workers: builds its engine once, in the worker."""
-
-    def __init__(self, ruleset, key: str, known: frozenset[str], min_confidence: Confidence, limits) -> None:
-        self.ruleset, self.key, self.known = ruleset, key, known
-        self.min_confidence, self.limits = min_confidence, limits
-        self._engine: Engine | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_engine"] = None
-        return state
+class SpecScanner(WorkerEngine):
+    """Picklable scan function for file workers."""
 
     def __call__(self, path: str) -> Iterator[Record]:
-        if self._engine is None:
-            self._engine = Engine(self.ruleset, Fingerprinter(self.key), self.known)
-        return scan_file(self._engine, path, self.min_confidence, self.limits, digest=True)
+        return scan_file(self.engine(), path, self.min_confidence, self.limits, digest=True)
+
+
+ADAPTERS: dict[str, tuple[str, str, bool]] = {
+    "redis": ("scanner.sources.brokers.redis_streams", "RedisStreamsSource", False),
+    "mqtt": ("scanner.sources.brokers.mqtt", "MqttSource", True),
+    "nats": ("scanner.sources.brokers.nats_jetstream", "NatsJetStreamSource", False),
+    "rabbitmq": ("scanner.sources.brokers.rabbitmq", "RabbitMqSource", True),
+    "kafka": ("scanner.sources.brokers.kafka", "KafkaSource", False),
+}
+"""Queue type -> (module, adapter class, whether it names id-less messages with a keyed HMAC).
+Imported on use: each broker's client is an optional extra."""
 
 
 def open_queue(spec: QueueSpec, key: bytes):
     """The broker adapter of a queue spec; ``key`` (the fingerprint key) names messages that carry no id."""
-    if spec.type == "redis":
-        from scanner.sources.brokers.redis_streams import RedisStreamsSource
-
-        return RedisStreamsSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
-                                  spec.group, spec.consumer, spec.name)
-    if spec.type == "mqtt":
-        from scanner.sources.brokers.mqtt import MqttSource
-
-        return MqttSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
-                          spec.group, spec.consumer, spec.name, id_key=key)
-    if spec.type == "nats":
-        from scanner.sources.brokers.nats_jetstream import NatsJetStreamSource
-
-        return NatsJetStreamSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
-                                   spec.group, spec.consumer, spec.name)
-    if spec.type == "rabbitmq":
-        from scanner.sources.brokers.rabbitmq import RabbitMqSource
-
-        return RabbitMqSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
-                              spec.group, spec.consumer, spec.name, id_key=key)
-    if spec.type == "kafka":
-        from scanner.sources.brokers.kafka import KafkaSource
-
-        return KafkaSource(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter,
-                           spec.group, spec.consumer, spec.name)
-    raise ValueError(f"unknown queue type {spec.type}")
+    if spec.type not in ADAPTERS:
+        raise ValueError(f"unknown queue type {spec.type}")
+    module, cls, keyed = ADAPTERS[spec.type]
+    adapter = getattr(importlib.import_module(module), cls)
+    extra = {"id_key": key} if keyed else {}
+    return adapter(spec.url, spec.input, spec.output, spec.quarantine, spec.dead_letter, spec.group, spec.consumer,
+                   spec.name, **extra)
 
 
 def _per_file(records: Iterator[Record]) -> Iterator[list[Record]]:

@@ -20,8 +20,8 @@ PayloadJob = tuple[str, bytes]
 """(name shown in records, message body)."""
 
 
-class PayloadScanner:
-    """Picklable scan function for a worker: builds its engine once, in the worker."""
+class WorkerEngine:
+    """Picklable holder of what a worker needs to build its engine, once, in the worker."""
 
     def __init__(self, ruleset: Ruleset, key: str, known: frozenset[str], min_confidence: Confidence, limits: Limits) -> None:
         self.ruleset, self.key, self.known = ruleset, key, known
@@ -33,11 +33,18 @@ class PayloadScanner:
         state["_engine"] = None
         return state
 
-    def __call__(self, job: PayloadJob) -> Iterator[Record]:
+    def engine(self) -> Engine:
         if self._engine is None:
             self._engine = Engine(self.ruleset, Fingerprinter(self.key), self.known)
+        return self._engine
+
+
+class PayloadScanner(WorkerEngine):
+    """Picklable scan function for a payload worker."""
+
+    def __call__(self, job: PayloadJob) -> Iterator[Record]:
         name, body = job
-        yield from scan_payload(self._engine, name, body, self.limits, self.min_confidence)
+        yield from scan_payload(self.engine(), name, body, self.limits, self.min_confidence)
         yield {"type": "_file", "size": len(body), "scanned": True}
 
 

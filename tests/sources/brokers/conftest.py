@@ -9,6 +9,8 @@ from typing import Callable
 
 import pytest
 
+from scanner import gate as gate_module
+
 from tests.sources.brokers import servers
 
 
@@ -66,3 +68,16 @@ def queue_config(path, kind: str, consumer: str, names: tuple[str, str, str, str
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture
+def poison(monkeypatch):
+    """Payload extraction that crashes on one body, as a parser bug would."""
+    real = gate_module.scan_payload
+
+    def flaky(engine, name, body, limits, min_confidence):
+        if b"POISON" in body:
+            raise RuntimeError("parser bug")
+        return real(engine, name, body, limits, min_confidence)
+
+    monkeypatch.setattr(gate_module, "scan_payload", flaky)

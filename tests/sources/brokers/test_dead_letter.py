@@ -9,9 +9,6 @@ import json
 import time
 
 import paho.mqtt.client as mqtt
-import pytest
-
-from scanner import gate as gate_module
 from scanner.gate import Gate, GateOptions
 from scanner.sources.brokers.mqtt import MqttSource
 from scanner.sources.brokers.nats_jetstream import NatsJetStreamSource
@@ -21,19 +18,6 @@ from tests.sources.brokers.test_nats import _produce, _read
 
 ATTEMPTS = 12
 """Gate rounds the test allows; max_deliveries is 3."""
-
-
-@pytest.fixture
-def poison(monkeypatch):
-    """Payload extraction that crashes on one body, as a parser bug would."""
-    real = gate_module.scan_payload
-
-    def flaky(engine, name, body, limits, min_confidence):
-        if b"POISON" in body:
-            raise RuntimeError("parser bug")
-        return real(engine, name, body, limits, min_confidence)
-
-    monkeypatch.setattr(gate_module, "scan_payload", flaky)
 
 
 def _run(open_source, engine, db, done) -> None:

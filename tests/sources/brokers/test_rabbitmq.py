@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pika
 
-from scanner import gate as gate_module
 from scanner.gate import Gate, GateOptions
 from scanner.sources.brokers.rabbitmq import (
     BROKER_COUNT_HEADERS,
@@ -125,18 +124,10 @@ def test_a_mixed_stream_of_1000_messages_is_gated_without_loss(rabbitmq_url, eng
     assert all(a["routing"] == {"queue": "dlp.in", "exchange": "", "routing_key": "dlp.in"} for a in sink.alerts)
 
 
-def test_deliveries_are_counted_by_the_broker_and_a_poison_message_is_dead_lettered(rabbitmq_url, engine, tmp_path, monkeypatch):
+def test_deliveries_are_counted_by_the_broker_and_a_poison_message_is_dead_lettered(rabbitmq_url, engine, tmp_path, poison):
     source = _source(rabbitmq_url, consumer="c1")
     headers = lambda m: pika.BasicProperties(headers={"msg": m}, delivery_mode=2)
     _produce(rabbitmq_url, [(b"POISON", headers("poison")), ("本日の会議は中止です".encode(), headers("ok"))])
-    real = gate_module.scan_payload
-
-    def flaky(engine, name, body, limits, min_confidence):
-        if body == b"POISON":
-            raise RuntimeError("parser bug")
-        return real(engine, name, body, limits, min_confidence)
-
-    monkeypatch.setattr(gate_module, "scan_payload", flaky)
     gate = Gate(source, engine, GateOptions(max_deliveries=3, batch=1), [], StateDB(tmp_path / "state"))
     for _ in range(20):
         try:

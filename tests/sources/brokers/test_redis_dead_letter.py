@@ -5,24 +5,15 @@ from __future__ import annotations
 
 import redis
 
-from scanner import gate as gate_module
 from scanner.gate import Gate, GateOptions
 from scanner.sources.brokers.redis_streams import RedisStreamsSource
 from scanner.state import StateDB
 
 
-def test_poison_message_goes_to_dead_letter_after_max_deliveries(redis_url, engine, tmp_path, monkeypatch):
+def test_poison_message_goes_to_dead_letter_after_max_deliveries(redis_url, engine, tmp_path, poison):
     r = redis.Redis.from_url(redis_url)
     r.xadd("dlp.in", {"payload": b"POISON", "msg": "poison"})
     r.xadd("dlp.in", {"payload": "本日の会議は中止です".encode(), "msg": "ok"})
-    real = gate_module.scan_payload
-
-    def flaky(engine, name, body, limits, min_confidence):
-        if body == b"POISON":
-            raise RuntimeError("parser bug")
-        return real(engine, name, body, limits, min_confidence)
-
-    monkeypatch.setattr(gate_module, "scan_payload", flaky)
     source = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="c1")
     gate = Gate(source, engine, GateOptions(max_deliveries=3, batch=1), [], StateDB(tmp_path / "state"))
     for _ in range(20):
