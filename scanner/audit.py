@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
+from scanner.detect.names import name_findings
 from scanner.extract.dispatch import extract
 from scanner.extract.errors import unscanned
 from scanner.extract.limits import Budget, Limits
@@ -25,7 +26,6 @@ from scanner.extract.parts import Context, Unscanned, join_member
 from scanner.report.records import Record, Summary, finding_record, not_scanned_record
 from scanner.sources.walk import Unwalkable, WalkOptions, walk
 from scanner.workers import WorkerLimits, WorkerPool
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +43,12 @@ def scan_stream(
 ) -> Iterator[Record]:
     """Records for one seekable stream (a file, a message payload), extracted by content type."""
     ctx = Context(engine.reach, limits, Budget(limits), member=member)
-    member: str | None = None
+    names = _NamesSeen(engine, path, min_confidence)
+    current: str | None = member  # the member being extracted, for the record of a failure
     try:
         for item in extract(stream, ctx):
-            member = item.member
+            current = item.member
+            yield from names.member(item.member)
             if isinstance(item, Unscanned):
                 yield not_scanned_record(path, item.member, item.reason, item.detail)
                 continue
@@ -56,9 +58,39 @@ def scan_stream(
                     yield finding_record(path, join_member(item.member, place), finding)
             if item.problem is not None:
                 yield not_scanned_record(path, item.problem.member, item.problem.reason, item.problem.detail)
-    except Exception as exc:  # a bug or a hostile file costs this item, not the audit; no content in the detail
-        problem = unscanned(member, exc)
+    # a bug or a hostile file costs this item, not the audit; no content in the detail
+    except Exception as exc:  # noqa: BLE001
+        problem = unscanned(current, exc)
         yield not_scanned_record(path, problem.member, problem.reason, problem.detail)
+
+
+class _NamesSeen:
+    """Findings in member names (``個人番号_….pdf`` inside a zip), each name once per stream."""
+
+    def __init__(self, engine: Engine, path: str, min_confidence: Confidence) -> None:
+        self.engine, self.path, self.min_confidence = engine, path, min_confidence
+        self.seen: set[str] = set()
+
+    def member(self, member: str | None) -> Iterator[Record]:
+        """Records for the components of ``member`` not seen before (``a.zip/b/c.txt``: each level)."""
+        if not member:
+            return
+        parts = member.split("/")
+        for i, part in enumerate(parts):
+            key = "/".join(parts[: i + 1])
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            for finding in name_findings(self.engine, part):
+                if finding.confidence >= self.min_confidence:
+                    yield finding_record(self.path, key, finding)
+
+
+def name_records(engine: Engine, path: str, min_confidence: Confidence) -> Iterator[Record]:
+    """Findings for numbers written in a file's own name."""
+    for finding in name_findings(engine, os.path.basename(path)):
+        if finding.confidence >= min_confidence:
+            yield finding_record(path, None, finding)
 
 
 def scan_file(
@@ -66,6 +98,7 @@ def scan_file(
 ) -> Iterator[Record]:
     """Records for one file as they are produced; the last item is a ``_file`` bookkeeping record
     (with the content's SHA-256 when ``digest``: the daemon keeps it in its state)."""
+    yield from name_records(engine, path, min_confidence)
     try:
         f = open(path, "rb")
     except OSError as exc:
@@ -73,7 +106,8 @@ def scan_file(
         yield {"type": "_file", "size": 0, "scanned": False}
         return
     with f:
-        size = os.fstat(f.fileno()).st_size
+        before = os.fstat(f.fileno())
+        size = before.st_size
         if size > limits.max_file_size:
             yield not_scanned_record(path, None, "limit:max_file_size", f"{size} bytes")
             yield {"type": "_file", "size": size, "scanned": False}
@@ -84,6 +118,13 @@ def scan_file(
                 scanned = False
             yield rec
         done: Record = {"type": "_file", "size": size, "scanned": scanned}
+        after = os.fstat(f.fileno())
+        if (after.st_size, after.st_mtime_ns) != (size, before.st_mtime_ns):
+            # truncated, grown or rewritten under us: what was read is not the file any more
+            yield not_scanned_record(
+                path, None, "unreadable", f"changed while being read ({size} -> {after.st_size} bytes)"
+            )
+            done.update(scanned=False, changed=True)
         if digest:
             try:
                 f.seek(0)
@@ -127,7 +168,10 @@ def run_audit(
 
 
 def _collect(
-    records: Iterable[Record], summary: Summary, emit: Callable[[Record], None], progress: Callable[[int, int], None] | None
+    records: Iterable[Record],
+    summary: Summary,
+    emit: Callable[[Record], None],
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     for rec in records:
         if rec["type"] == "_file":

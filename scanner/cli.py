@@ -8,12 +8,14 @@ Exit status of ``scan``: 0 no findings at or above --min-confidence, 1 findings,
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from scanner import __version__
 from scanner.audit import AuditOptions, run_audit
@@ -22,17 +24,25 @@ from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.keyfile import ResolvedKey, resolve_key
-from scanner.privacy.known_numbers import fingerprints_from_text, load_list, write_list
+from scanner.privacy.known_numbers import fingerprints_from_texts, load_list, write_list
 from scanner.report.formats import CsvWriter, JsonlWriter, JsonWriter, TextWriter, Writer
+from scanner.report.names import name_bytes, present, shown_name
+from scanner.report.records import Record, Summary, safe_detail
 from scanner.report.sarif import SarifWriter
 from scanner.rules.loader import RuleError, load_ruleset, shipped_rules_dir
 from scanner.rules.model import Ruleset
+from scanner.sources.stdin import STDIN_OPERAND, spool_stdin
 from scanner.sources.walk import WalkOptions
+
+if TYPE_CHECKING:
+    from tqdm import tqdm  # for the annotation only: tqdm is imported when a bar is shown
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 FORMATS = ("text", "jsonl", "json", "csv", "sarif")
+DEBUG_ENV = "MYNUMBER_DLP_DEBUG"
+"""Set to show a traceback for an internal error instead of the one-line message."""
 
 
 class UsageError(Exception):
@@ -47,7 +57,12 @@ def _key(config: ScanConfig) -> ResolvedKey:
     try:
         resolved = resolve_key(config.fingerprint_key)
     except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot get a fingerprint key: {exc}") from None
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        raise UsageError(
+            f"cannot read or create the fingerprint key file{where}: {why}; "
+            "set MYNUMBER_DLP_FINGERPRINT_KEY or fingerprint_key in the config"
+        ) from None
     if resolved.created:
         _say(
             f"created a new fingerprint key in {resolved.source} (mode 0600). Fingerprints match only "
@@ -62,6 +77,22 @@ def _ruleset(dirs: list[Path]) -> Ruleset:
         return load_ruleset(dirs)
     except RuleError as exc:
         raise UsageError(f"rules: {exc}") from None
+
+
+class _Presenting:
+    """Hands records to a writer with paths and member names as outputs show them
+    (numbers in names masked unless ``raw``, undecodable bytes and control characters escaped)."""
+
+    def __init__(self, writer: Writer, raw: bool, rename: dict[str, str] | None = None) -> None:
+        self.writer, self.raw, self.rename = writer, raw, rename or {}
+
+    def record(self, rec: Record) -> None:
+        if rec.get("path") in self.rename:
+            rec = {**rec, "path": self.rename[rec["path"]]}
+        self.writer.record(present(rec, self.raw))
+
+    def close(self, summary: Summary) -> None:
+        self.writer.close(summary)
 
 
 def _writer(fmt: str, out: TextIO, ruleset: Ruleset) -> Writer:
@@ -81,7 +112,7 @@ class _Progress:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.bar = None
+        self.bar: tqdm[Any] | None = None
 
     def total(self, n: int) -> None:
         if self.enabled:
@@ -126,19 +157,42 @@ def cmd_scan(args: argparse.Namespace) -> int:
         ),
     )
     engine = Engine(ruleset, Fingerprinter(key), known)
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    progress = _Progress(enabled=sys.stderr.isatty() and not args.no_progress)
     try:
-        writer = _writer(args.format, out, ruleset)
-        summary = run_audit(engine, args.paths, options, writer.record, progress.step, progress.total)
+        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    progress = _Progress(enabled=sys.stderr.isatty() and not args.no_progress)
+    with ExitStack() as stack:
+        if out is not sys.stdout:
+            stack.callback(out.close)
+        paths, rename = list(args.paths), {}
+        if STDIN_OPERAND in paths:
+            spooled = stack.enter_context(spool_stdin(config.limits.max_file_size))
+            paths = [spooled if p == STDIN_OPERAND else p for p in paths]
+            rename = {spooled: STDIN_OPERAND}
+        writer = _Presenting(_writer(args.format, out, ruleset), args.raw_paths, rename)
+        missing = _missing_operands(paths, rename)
+        summary = run_audit(engine, paths, options, writer.record, progress.step, progress.total)
         progress.close()
         writer.close(summary)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    if missing:
+        # like grep and clamscan: a named operand that cannot be read is an error, whatever was found
+        _say(f"cannot read {len(missing)} of the paths given: {', '.join(shown_name(m) for m in missing[:3])}")
+        return EXIT_ERROR
     if args.fail_on_unscanned and summary.total_not_scanned:
         return EXIT_ERROR
     return EXIT_FINDINGS if summary.total_findings else EXIT_CLEAN
+
+
+def _missing_operands(paths: list[str], rename: dict[str, str]) -> list[str]:
+    """Operands named on the command line that do not exist or cannot be examined."""
+    missing = []
+    for p in paths:
+        try:
+            os.stat(p)
+        except OSError:
+            missing.append(rename.get(p, p))
+    return missing
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
@@ -159,21 +213,51 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _list_texts(name: str, config: ScanConfig) -> tuple[list[str], list]:
+    """The text of each part of a number list, read as ``scan`` reads files: any encoding
+    (CP932, UTF-16 ...), and any format (an xlsx sheet, a docx table) through the same extractors."""
+    import io
+
+    from scanner.extract.dispatch import extract
+    from scanner.extract.limits import Budget
+    from scanner.extract.parts import Context, Unscanned
+
+    try:
+        raw = sys.stdin.buffer.read() if name == STDIN_OPERAND else Path(name).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror}") from None
+    # reach None: the whole text, not only the lines around 12-digit runs (the header row matters)
+    ctx = Context(None, config.limits, Budget(config.limits))
+    texts, problems = [], []
+    try:
+        for item in extract(io.BytesIO(raw), ctx):
+            if isinstance(item, Unscanned):
+                problems.append(item)
+            else:
+                texts.append("".join(seg.text for seg in item.segments))
+                if item.problem is not None:
+                    problems.append(item.problem)
+    except Exception as exc:  # noqa: BLE001 - a broken list is the user's input: one line, exit 2
+        raise UsageError(f"cannot read {name}: {type(exc).__name__}") from None
+    return texts, problems
+
+
 def cmd_fingerprint(args: argparse.Namespace) -> int:
     try:
         config = load_scan_config(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     fp = Fingerprinter(_key(config).key)
+    texts, problems = _list_texts(args.file, config)
+    for item in problems:
+        _say(f"{args.file}{' [' + shown_name(item.member) + ']' if item.member else ''}: not read: "
+             f"{item.reason} ({item.detail})")
     try:
-        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
-    text = raw.decode("utf-8-sig", errors="replace")
-    try:
-        fingerprints, stats = fingerprints_from_text(text, fp, args.column)
+        fingerprints, stats = fingerprints_from_texts(texts, fp, args.column)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if problems and not fingerprints:
+        raise UsageError(f"nothing could be read from {args.file}")
     content = write_list(fingerprints)
     if args.output:
         fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -202,57 +286,89 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _serve_config(args: argparse.Namespace):
-    from scanner.config import load_serve_config
-    from scanner.daemon import apply_overrides
+    from scanner.config import apply_overrides, load_serve_config
 
-    try:
-        cfg = load_serve_config(args.config)
-    except (ConfigError, OSError) as exc:
-        raise UsageError(f"config: {exc}") from None
     overrides = {
         "watch": getattr(args, "watch", None), "poll": getattr(args, "poll", None),
         "state_dir": getattr(args, "state_dir", None), "alert_log": getattr(args, "alert_log", None),
         "quarantine_dir": getattr(args, "quarantine_dir", None),
         "metrics_address": getattr(args, "metrics_address", None),
     }
-    return apply_overrides(cfg, overrides), overrides
+    try:
+        return apply_overrides(load_serve_config(args.config), overrides), overrides
+    except ConfigError as exc:
+        raise UsageError(f"config: {exc}") from None
+
+
+def _layout_notes(cfg) -> list[str]:
+    """Refuse (exit 2) a layout whose watches lie inside the daemon's own directories."""
+    from scanner.sources.protected import LayoutError, check_layout
+
+    try:
+        return check_layout(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log, [w.path for w in cfg.watches])
+    except LayoutError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from scanner.daemon import Daemon, setup_logging
 
     cfg, overrides = _serve_config(args)
+    notes = _layout_notes(cfg)
     setup_logging(cfg.log_json)
+    for note in notes:
+        logging.getLogger("mynumber_dlp").warning("%s", note)
     _ruleset(list(cfg.scan.rules_dirs))  # fail early, with a clear message
     key = _key(cfg.scan).key
     return Daemon(cfg, key, args.config, overrides).run()
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
+    """Validate a serve config; print a summary line, then the effective configuration as JSON."""
+    import json
+
+    from scanner.config import effective_config
+
     cfg, _ = _serve_config(args)
+    for note in _layout_notes(cfg):
+        _say(f"note: {note}")
     ruleset = _ruleset(list(cfg.scan.rules_dirs))
-    watches = ", ".join(f"{w.name}={w.path}{' (poll ' + format(w.poll, 'g') + ' s)' if w.poll else ''}" for w in cfg.watches)
+    watches = ", ".join(
+        f"{w.name}={w.path}{' (poll ' + format(w.poll, 'g') + ' s)' if w.poll else ''}" for w in cfg.watches
+    )
     print(f"ok  {args.config}: watches {watches or 'none'}; state {cfg.state_dir}; "
           f"quarantine {cfg.quarantine_dir or 'off'}; metrics {cfg.metrics_address}; ruleset {ruleset.version}")
+    print(json.dumps(effective_config(cfg), ensure_ascii=False, indent=2))  # secrets masked
     return EXIT_CLEAN
 
 
 def _quarantine_store(args: argparse.Namespace):
     from scanner.actions.quarantine import QuarantineOptions, QuarantineStore
-    from scanner.state import StateDB
+    from scanner.state import STATE_FILE, StateDB
 
     cfg, _ = _serve_config(args)
     if cfg.quarantine_dir is None:
         raise UsageError("no quarantine directory configured (--quarantine-dir or [serve] quarantine_dir)")
+    if not (cfg.state_dir / STATE_FILE).exists():
+        raise UsageError(f"no state database in {cfg.state_dir}: give the daemon's --state-dir (or --config)")
     return QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), StateDB(cfg.state_dir))
 
 
-def _public_entry(e: dict) -> dict:
-    return {
+QUARANTINE_STATES = ("stored", "restored", "restored_elsewhere", "purged", "aborted", "moving")
+"""States of a manifest row; ``quarantine list`` shows ``stored`` unless told otherwise."""
+
+
+def _public_entry(e: dict, raw: bool = False) -> dict:
+    entry = {
         "id": e["id"], "original_path": e["original_path"], "state": e["state"],
         "quarantined_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(e["quarantined_at"])),
         "size": e["size"], "sha256": e["sha256"], "reasons": e["reasons"],
     }
+    exact = name_bytes(e["original_path"], raw)
+    entry["original_path"] = shown_name(e["original_path"], raw)
+    if exact is not None:
+        entry["original_path_bytes"] = exact
+    return entry
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
@@ -261,26 +377,30 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     from scanner.actions.quarantine import QuarantineError
 
     store = _quarantine_store(args)
+    raw = getattr(args, "raw_paths", False)
     try:
         if args.quarantine_command == "list":
-            for e in store.db.quarantine_list():
-                entry = _public_entry(e)
+            states = QUARANTINE_STATES if args.all else tuple(args.state or ("stored",))
+            for e in store.db.quarantine_list(states):
+                entry = _public_entry(e, raw)
                 if args.format == "jsonl":
                     print(json.dumps(entry, ensure_ascii=False))
                 else:
-                    print(f"{entry['id']}  {entry['quarantined_at']}  {len(entry['reasons'])} findings  {entry['original_path']}")
+                    print(f"{entry['id']}  {entry['state']:<8}  {entry['quarantined_at']}"
+                          f"  {len(entry['reasons'])} findings  {entry['original_path']}")
         elif args.quarantine_command == "show":
-            entry = store.db.quarantine_get(args.id)
-            if entry is None:
-                raise UsageError(f"no quarantine entry {args.id}")
-            print(json.dumps(_public_entry(entry), ensure_ascii=False, indent=2))
+            entry = store.db.quarantine_get(store.resolve(args.id))
+            assert entry is not None  # resolve() found it
+            print(json.dumps(_public_entry(entry, raw), ensure_ascii=False, indent=2))
         elif args.quarantine_command == "restore":
-            print(store.restore(args.id))
+            print(shown_name(store.restore(args.id, Path(args.to) if args.to else None), raw))
         elif args.quarantine_command == "purge":
-            store.purge(args.id)
-            print(f"purged {args.id}")
+            print(f"purged {store.purge(args.id)}")
     except QuarantineError as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"quarantine: {exc.strerror or type(exc).__name__}"
+                         f"{' (' + shown_name(str(exc.filename)) + ')' if exc.filename else ''}") from None
     return EXIT_CLEAN
 
 
@@ -304,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("scan", help="scan files and directories", description=cmd_scan.__doc__)
-    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("paths", nargs="+", metavar="PATH", help="files and directories; - reads standard input")
     s.add_argument("--format", "-f", choices=FORMATS, default="text")
     s.add_argument("--min-confidence", choices=("low", "medium", "high"), help="default: low (or the config's)")
     s.add_argument("--fail-on-unscanned", action="store_true", help="exit 2 when any item could not be scanned")
@@ -316,6 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--config", type=Path, metavar="FILE")
     s.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
     s.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    s.add_argument("--raw-paths", action="store_true",
+                   help="show numbers in file and member names unmasked (for those entitled to see them)")
     s.set_defaults(func=cmd_scan)
 
     r = sub.add_parser("rules", help="work with rule files")
@@ -346,12 +468,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("quarantine", help="list, show, restore or purge quarantined files")
     qsub = q.add_subparsers(dest="quarantine_command", required=True)
-    ql = qsub.add_parser("list")
+    ql = qsub.add_parser("list", help="quarantined files (stored ones unless --state or --all)")
     ql.add_argument("--format", choices=("text", "jsonl"), default="text")
+    ql.add_argument("--state", action="append", choices=QUARANTINE_STATES, help="entries in this state (repeatable)")
+    ql.add_argument("--all", action="store_true", help="entries in every state: released and purged too")
+    ql.add_argument("--raw-paths", action="store_true", help="show numbers in file names unmasked")
     _serve_flags(ql, all_flags=False)
-    for name in ("show", "restore", "purge"):
-        qp = qsub.add_parser(name)
-        qp.add_argument("id")
+    for name, what in (("show", "one entry"), ("restore", "put a file back exactly"), ("purge", "delete for good")):
+        qp = qsub.add_parser(name, help=what)
+        qp.add_argument("id", help="quarantine id, or a unique prefix of it")
+        qp.add_argument("--raw-paths", action="store_true", help="show numbers in file names unmasked")
+        if name == "restore":
+            qp.add_argument("--to", metavar="PATH", help="restore to this new path instead of the original one")
         _serve_flags(qp, all_flags=False)
     q.set_defaults(func=cmd_quarantine)
 
@@ -378,4 +506,17 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # stdout closed early (e.g. piped into head): not an error of the scan
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except OSError as exc:
+        # a directory we may not write, a file we may not read: the user's to fix, not a bug
+        if os.environ.get(DEBUG_ENV):
+            raise
+        where = f": {shown_name(os.fsdecode(exc.filename))}" if exc.filename else ""
+        _say(f"{exc.strerror or type(exc).__name__}{where}")
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - a bug must never exit 1 ("findings") or show a traceback
+        if os.environ.get(DEBUG_ENV):
+            raise
+        _say(f"internal error ({type(exc).__name__}: {safe_detail(str(exc))[:200]}); "
+             f"please report it; set {DEBUG_ENV}=1 for a traceback")
         return EXIT_ERROR

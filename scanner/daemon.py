@@ -24,19 +24,31 @@ from pathlib import Path
 from typing import Any
 
 from scanner.actions.alerts import AlertSink, JsonlAlertLog, StreamAlerts, SyslogSink, WebhookSink
-from scanner.actions.policy import decide
-from scanner.actions.quarantine import STUB_SUFFIX, QuarantineOptions, QuarantineStore
+from scanner.actions.policy import Decision, Policy, decide
+from scanner.actions.quarantine import QuarantineOptions, QuarantineStore
 from scanner.audit import scan_file
-from scanner.config import ConfigError, QueueSpec, ServeConfig, WatchSpec, load_serve_config, parse_address
+from scanner.config import (
+    ConfigError,
+    QueueSpec,
+    ServeConfig,
+    WatchSpec,
+    apply_overrides,
+    load_serve_config,
+    parse_address,
+)
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
+from scanner.extract.limits import Limits
 from scanner.gate import Gate, GateOptions
 from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner, WorkerEngine
 from scanner.metrics import HealthServer, Metrics
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.known_numbers import load_list
-from scanner.report.records import Record
+from scanner.report.names import shown_name
+from scanner.report.records import Record, not_scanned_record
 from scanner.rules.loader import RuleError, load_ruleset
+from scanner.sources.protected import ProtectedPaths, check_layout
+from scanner.sources.walk import Unwalkable
 from scanner.sources.watch import Debouncer, _Handler, files_under, start_observer
 from scanner.state import FileIdentity, StateDB
 from scanner.workers import WorkerLimits, WorkerPool
@@ -60,7 +72,10 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return json.dumps(
-            {"time": self.formatTime(record), "level": record.levelname, "logger": record.name, "message": record.getMessage()},
+            {
+                "time": self.formatTime(record), "level": record.levelname, "logger": record.name,
+                "message": record.getMessage(),
+            },
             ensure_ascii=False,
         )
 
@@ -84,6 +99,11 @@ class _Loaded:
 
     config: ServeConfig
     engine: Engine
+
+
+def protected_paths(cfg: ServeConfig) -> ProtectedPaths:
+    """What a daemon with this config never scans."""
+    return ProtectedPaths.of(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log)
 
 
 def build_engine(cfg: ServeConfig, key: str) -> Engine:
@@ -119,6 +139,9 @@ class Daemon:
         self.db = StateDB(cfg.state_dir)
         self.quarantine = self._quarantine_store(cfg)
         self.metrics = Metrics()
+        self.metrics.start_at_zero(
+            [w.name for w in cfg.watches], [q.name for q in cfg.queues], list(Limits.model_fields)
+        )
         self.metrics.reload_time.set(time.time())
         self.sinks: list[AlertSink] = self._sinks(cfg)
         self.http = HealthServer(parse_address(cfg.metrics_address), self.metrics, self._alive, lambda: self._ready)
@@ -129,7 +152,9 @@ class Daemon:
         reconciler = threading.Thread(target=self._reconcile_loop, name="reconcile", daemon=True)
         reconciler.start()
         self._gate_engine = engine
-        gates = [threading.Thread(target=self._gate_loop, args=(q,), name=f"gate-{q.name}", daemon=True) for q in cfg.queues]
+        gates = [
+            threading.Thread(target=self._gate_loop, args=(q,), name=f"gate-{q.name}", daemon=True) for q in cfg.queues
+        ]
         for t in gates:
             t.start()
         loaded = _Loaded(cfg, engine)
@@ -193,8 +218,8 @@ class Daemon:
                         mask=spec.on_violation == "mask",
                     )
                     gate = Gate(source, engine, options, self.sinks, self.db, observe, scan)
-                    log.info("gating queue %s (%s %s -> %s, quarantine %s)", spec.name, spec.type, spec.input, spec.output,
-                             spec.quarantine)
+                    log.info("gating queue %s (%s %s -> %s, quarantine %s)", spec.name, spec.type, spec.input,
+                             spec.output, spec.quarantine)
                     next_lag = 0.0
                     while not self._stop.is_set() and self._gate_engine is engine:  # a reload starts a new round
                         gate.step(timeout=1.0)
@@ -233,6 +258,7 @@ class Daemon:
         try:
             cfg = load_serve_config(self.config_path) if self.config_path else loaded.config
             cfg = apply_overrides(cfg, self.overrides)
+            check_layout(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log, [w.path for w in cfg.watches])
             engine = build_engine(cfg, self.key)
         except (ConfigError, RuleError, OSError, ValueError) as exc:
             self.metrics.reload_ok.set(0)
@@ -240,7 +266,8 @@ class Daemon:
             return loaded
         self.metrics.reload_ok.set(1)
         self.metrics.reload_time.set(time.time())
-        log.info("reloaded config and rules (ruleset %s); rescanning what the new rules may see differently", engine.ruleset.version)
+        log.info("reloaded config and rules (ruleset %s); rescanning what the new rules may see differently",
+                 engine.ruleset.version)
         self._reconcile_now.set()
         self._current_ruleset = engine.ruleset.version
         self._gate_engine = engine
@@ -272,14 +299,9 @@ class Daemon:
 
     # -- sources -------------------------------------------------------------------------
 
-    def _protected(self, cfg: ServeConfig) -> list[str]:
-        dirs = [cfg.state_dir, cfg.quarantine_dir, cfg.alert_log.parent if cfg.alert_log else None]
-        return [os.path.realpath(d) + os.sep for d in dirs if d]
-
     def _accept(self, path: str) -> bool:
-        """Never scan our own state, quarantine and log directories, or quarantine stubs."""
-        real = os.path.realpath(path)
-        return not path.endswith(STUB_SUFFIX) and not any((real + os.sep).startswith(p) for p in self._protected(self.config))
+        """Never scan our own state and quarantine directories, the alert log, or quarantine stubs."""
+        return protected_paths(self.config).accepts(path)
 
     def _start_watches(self, cfg: ServeConfig) -> list:
         observers = []
@@ -296,7 +318,10 @@ class Daemon:
 
     def _enqueue_tree(self, root: Path, source: str, exclude: tuple[str, ...]) -> None:
         for path in files_under(root, exclude):
-            if self._accept(path):
+            if isinstance(path, Unwalkable):
+                if self._accept(path.path):
+                    self._unwalkable(path, source)
+            elif self._accept(path):
                 self.debouncer.touch(path, source, closed=True)
 
     def _reconcile_loop(self) -> None:
@@ -317,6 +342,11 @@ class Daemon:
         for path in files_under(w.path, w.exclude):
             if self._stop.is_set():
                 return
+            if isinstance(path, Unwalkable):
+                if self._accept(path.path):
+                    seen.add(path.path)
+                    self._unwalkable(path, w.name)
+                continue
             if not self._accept(path):
                 continue
             seen.add(path)
@@ -363,38 +393,34 @@ class Daemon:
         cfg = loaded.config
         findings = [r for r in recs if r["type"] == "finding"]
         unscanned = [r for r in recs if r["type"] == "not_scanned"]
-        done = recs[-1] if recs and recs[-1]["type"] == "_file" else {"size": ident.size, "scanned": False}
+        done: Record = recs[-1] if recs and recs[-1]["type"] == "_file" else {"size": ident.size, "scanned": False}
+        if done.get("changed"):
+            # the file changed while it was read: scan it again once it is quiet, say nothing yet
+            self.metrics.items.labels(source, "changed").inc()
+            self.debouncer.touch(path, source, closed=False)
+            return
         outcome = "findings" if findings else ("not_scanned" if not done.get("scanned") else "clean")
         self.metrics.items.labels(source, outcome).inc()
         self.metrics.bytes.labels(source).inc(done.get("size", 0))
         for f in findings:
             self.metrics.findings.labels(f["confidence"]).inc()
-        for r in unscanned:
-            self.metrics.not_scanned.labels(r["reason"]).inc()
-            if r["reason"].startswith("limit:"):
-                self.metrics.limits.labels(r["reason"][6:]).inc()
-            log.warning("not scanned: %s%s: %s", path, f" [{r['member']}]" if r["member"] else "", r["reason"])
-        watch = next((w for w in cfg.watches if w.name == source), None)
-        policy = watch.policy if watch is not None and watch.policy is not None else cfg.policy
+        self._count_unscanned(path, unscanned)
+        policy = self._policy(cfg, source)
         decision = decide(policy, findings, self.quarantine is not None)
+        if unscanned and policy.on_unscanned != "ignore":
+            # an encrypted zip on an HR share is what a leak looks like: never only a log line
+            decision = Decision(alert=True, quarantine=decision.quarantine or (
+                policy.on_unscanned == "quarantine" and self.quarantine is not None and policy.quarantine))
         digest = done.get("sha256")
         if not decision.alert:
             self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings), digest)
             return
-        details = [
-            {k: f[k] for k in ("member", "line", "column", "rule", "confidence", "score", "masked", "fingerprint", "reasons")}
-            for f in findings
-        ]
-        alert: dict[str, Any] = {
-            "type": "alert", "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "source": source, "path": path,
-            "findings": len(findings), "max_confidence": _max_confidence(findings), "details": details,
-            "not_scanned": [{k: r[k] for k in ("member", "reason", "detail")} for r in unscanned], "action": "alert",
-        }
+        alert = file_alert(source, path, findings, unscanned)
         if decision.quarantine and self.quarantine is not None and self.quarantine.released(path, digest):
             alert["action"] = "released"  # restored by an operator: alert, but leave it where it is
         elif decision.quarantine and self.quarantine is not None:
             try:
-                alert["quarantine_id"] = self.quarantine.quarantine(path, details)
+                alert["quarantine_id"] = self.quarantine.quarantine(path, alert["details"])
                 alert["action"] = "quarantined"
                 outcome = "quarantined"
                 self.metrics.actions.labels("quarantine", "ok").inc()
@@ -402,18 +428,51 @@ class Daemon:
                 alert["action"] = "quarantine_failed"
                 alert["error"] = type(exc).__name__
                 self.metrics.actions.labels("quarantine", "error").inc()
-                log.error("could not quarantine %s: %s", path, type(exc).__name__)
+                log.error("could not quarantine %s: %s", shown_name(path), type(exc).__name__)
+        self._send(alert)
+        if outcome == "quarantined":
+            self.db.forget(path)
+        else:
+            self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings), digest)
+
+    def _policy(self, cfg: ServeConfig, source: str) -> Policy:
+        watch = next((w for w in cfg.watches if w.name == source), None)
+        return watch.policy if watch is not None and watch.policy is not None else cfg.policy
+
+    def _count_unscanned(self, path: str, unscanned: list[Record]) -> None:
+        for r in unscanned:
+            self.metrics.not_scanned.labels(r["reason"]).inc()
+            if r["reason"].startswith("limit:"):
+                self.metrics.limits.labels(r["reason"][6:]).inc()
+            member = f" [{shown_name(r['member'])}]" if r["member"] else ""
+            log.warning("not scanned: %s%s: %s", shown_name(path), member, r["reason"])
+
+    def _send(self, alert: dict[str, Any]) -> None:
+        """Every sink gets the alert; a failing sink is counted and logged, and the others still get it."""
         for sink in self.sinks:
             try:
                 sink.send(alert)
                 self.metrics.actions.labels("alert", "ok").inc()
             except Exception as exc:  # noqa: BLE001
                 self.metrics.actions.labels("alert", "error").inc()
-                log.error("alert sink failed: %s", type(exc).__name__)
-        if outcome == "quarantined":
-            self.db.forget(path)
-        else:
-            self.db.record(path, ident, loaded.engine.ruleset.version, outcome, len(findings), digest)
+                log.error("alert sink %s failed: %s", type(sink).__name__, type(exc).__name__)
+
+    def _unwalkable(self, item: Unwalkable, source: str) -> None:
+        """A FIFO, a symlink loop or an unreadable directory met while walking a watch: alerted once
+        (the state remembers it by identity), as a not_scanned item of its own."""
+        try:
+            ident = FileIdentity.of(os.lstat(item.path))
+        except OSError:
+            return
+        ruleset = self._current_ruleset
+        if self.db.unchanged(item.path, ident, ruleset):
+            return
+        rec = not_scanned_record(item.path, None, item.reason, item.detail)
+        self.metrics.items.labels(source, "not_scanned").inc()
+        self._count_unscanned(item.path, [rec])
+        if self._policy(self.config, source).on_unscanned != "ignore":
+            self._send(file_alert(source, item.path, [], [rec]))
+        self.db.record(item.path, ident, ruleset, "not_scanned", 0)
 
     def _quarantine_store(self, cfg: ServeConfig) -> QuarantineStore | None:
         if cfg.quarantine_dir is None:
@@ -466,6 +525,25 @@ def open_queue(spec: QueueSpec, key: bytes):
                    spec.name, **extra)
 
 
+def file_alert(source: str, path: str, findings: list[Record], unscanned: list[Record]) -> dict[str, Any]:
+    """The alert about one file: its findings (masked, fingerprinted) and what could not be read.
+    ``action`` is ``alert`` until the caller says what else was done; ``not_scanned`` when
+    nothing was found because nothing could be read."""
+    details = [
+        {
+            k: f[k]
+            for k in ("member", "line", "column", "rule", "confidence", "score", "masked", "fingerprint", "reasons")
+        }
+        for f in findings
+    ]
+    return {
+        "type": "alert", "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "source": source, "path": path,
+        "findings": len(findings), "max_confidence": _max_confidence(findings), "details": details,
+        "not_scanned": [{k: r[k] for k in ("member", "reason", "detail")} for r in unscanned],
+        "action": "alert" if findings else "not_scanned",
+    }
+
+
 def _per_file(records: Iterator[Record]) -> Iterator[list[Record]]:
     """Group a pool's record stream into one list per file (each ends with ``_file``)."""
     current: list[Record] = []
@@ -475,21 +553,3 @@ def _per_file(records: Iterator[Record]) -> Iterator[list[Record]]:
             yield current
             current = []
 
-
-def apply_overrides(cfg: ServeConfig, overrides: dict[str, Any]) -> ServeConfig:
-    """Command-line flags over the config file."""
-    from dataclasses import replace
-
-    changes: dict[str, Any] = {}
-    if overrides.get("watch"):
-        poll = overrides.get("poll") or 0.0
-        changes["watches"] = tuple(WatchSpec(Path(p).expanduser(), f"watch{i}", poll) for i, p in enumerate(overrides["watch"]))
-    elif overrides.get("poll"):
-        changes["watches"] = tuple(replace(w, poll=overrides["poll"]) for w in cfg.watches)
-    for key in ("state_dir", "alert_log", "quarantine_dir", "metrics_address"):
-        if overrides.get(key) is not None:
-            changes[key] = Path(overrides[key]) if key != "metrics_address" else overrides[key]
-    moved_state = "state_dir" in changes and "alert_log" not in changes
-    if moved_state and cfg.alert_log is not None and cfg.alert_log.parent == cfg.state_dir:
-        changes["alert_log"] = changes["state_dir"] / cfg.alert_log.name  # the log lives with the state
-    return replace(cfg, **changes)

@@ -150,7 +150,9 @@ class Gate:
         if action == "diverted":
             return Outcome(msg, action, key, started, failed, headers=self._headers(findings, unscanned))
         if action == "masked":
-            return Outcome(msg, action, key, started, failed, body=masked, headers={HEADER_PREFIX + "masked": str(len(findings))})
+            return Outcome(
+                msg, action, key, started, failed, body=masked, headers={HEADER_PREFIX + "masked": str(len(findings))}
+            )
         return Outcome(msg, action, key, started, failed)
 
     def _settle(self, outcomes: list[Outcome]) -> None:
@@ -209,7 +211,10 @@ class Gate:
         alert: dict[str, Any] = {
             "type": "alert", "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "source": self.source.name,
             "message_id": msg.id, "routing": msg.routing, "findings": len(findings),
-            "details": [{k: f[k] for k in ("member", "line", "column", "confidence", "masked", "fingerprint", "reasons")} for f in findings],
+            "details": [
+                {k: f[k] for k in ("member", "line", "column", "confidence", "masked", "fingerprint", "reasons")}
+                for f in findings
+            ],
             "not_scanned": [{k: r[k] for k in ("member", "reason", "detail")} for r in unscanned], "action": action,
         }
         for sink in self.sinks:

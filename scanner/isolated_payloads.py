@@ -14,7 +14,7 @@ from scanner.extract.payload import scan_payload
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.report.records import Record
 from scanner.rules.model import Ruleset
-from scanner.workers import WorkerLimits, WorkerPool
+from scanner.workers import StartMethod, WorkerLimits, WorkerPool
 
 PayloadJob = tuple[str, bytes]
 """(name shown in records, message body)."""
@@ -23,7 +23,9 @@ PayloadJob = tuple[str, bytes]
 class WorkerEngine:
     """Picklable holder of what a worker needs to build its engine, once, in the worker."""
 
-    def __init__(self, ruleset: Ruleset, key: str, known: frozenset[str], min_confidence: Confidence, limits: Limits) -> None:
+    def __init__(
+        self, ruleset: Ruleset, key: str, known: frozenset[str], min_confidence: Confidence, limits: Limits
+    ) -> None:
         self.ruleset, self.key, self.known = ruleset, key, known
         self.min_confidence, self.limits = min_confidence, limits
         self._engine: Engine | None = None
@@ -51,7 +53,7 @@ class PayloadScanner(WorkerEngine):
 class IsolatedPayloads:
     """``scan(name, body)`` in a worker process of its own; use as a context manager."""
 
-    def __init__(self, scanner: PayloadScanner, limits: Limits, start_method: str = "forkserver") -> None:
+    def __init__(self, scanner: PayloadScanner, limits: Limits, start_method: StartMethod = "forkserver") -> None:
         """``start_method``: "forkserver" from the daemon (it runs threads), "fork" from a
         single-threaded program."""
         self._pool = WorkerPool(1, scanner, WorkerLimits(limits.max_memory, limits.max_scan_time), start_method)

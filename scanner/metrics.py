@@ -7,15 +7,29 @@ no label carries a path or a number (sources are labelled by their configured na
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, disable_created_metrics, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    disable_created_metrics,
+    generate_latest,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from scanner import __version__
+from scanner.report.records import NOT_SCANNED_REASONS
 
 SCAN_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+CONFIDENCES = ("low", "medium", "high")
+ACTION_RESULTS = (("alert", "ok"), ("alert", "error"), ("quarantine", "ok"), ("quarantine", "error"))
+FILE_OUTCOMES = ("clean", "findings", "not_scanned", "quarantined", "changed")
+"""``outcome`` of mynumber_dlp_items_scanned_total; ``changed``: changed while read, scanned again."""
+MESSAGE_RESULTS = ("in", "forwarded", "masked", "diverted", "dead_lettered", "redelivered")
 
 
 class Metrics:
@@ -24,30 +38,72 @@ class Metrics:
     def __init__(self) -> None:
         disable_created_metrics()  # the _created series only add noise to dashboards
         r = self.registry = CollectorRegistry()
-        self.items = Counter("mynumber_dlp_items_scanned", "Files scanned, by source and outcome", ["source", "outcome"], registry=r)
+        self.items = Counter(
+            "mynumber_dlp_items_scanned", "Files scanned, by source and outcome", ["source", "outcome"], registry=r
+        )
         self.bytes = Counter("mynumber_dlp_scanned_bytes", "Bytes of files scanned, by source", ["source"], registry=r)
         self.findings = Counter("mynumber_dlp_findings", "Findings reported, by confidence", ["confidence"], registry=r)
-        self.actions = Counter("mynumber_dlp_actions", "Actions taken, by action and result", ["action", "result"], registry=r)
-        self.limits = Counter("mynumber_dlp_limits_hit", "Items not scanned because a limit was hit, by limit", ["limit"], registry=r)
+        self.actions = Counter(
+            "mynumber_dlp_actions", "Actions taken, by action and result", ["action", "result"], registry=r
+        )
+        self.limits = Counter(
+            "mynumber_dlp_limits_hit", "Items not scanned because a limit was hit, by limit", ["limit"], registry=r
+        )
         self.not_scanned = Counter("mynumber_dlp_not_scanned", "Items not scanned, by reason", ["reason"], registry=r)
         self.queue = Gauge("mynumber_dlp_queue_depth", "Paths waiting to be scanned", registry=r)
-        self.duration = Histogram("mynumber_dlp_scan_duration_seconds", "Time to scan one file", buckets=SCAN_BUCKETS, registry=r)
-        self.last_event = Gauge("mynumber_dlp_last_event_timestamp_seconds", "When the last file-system event arrived", registry=r)
-        self.last_reconcile = Gauge("mynumber_dlp_last_reconcile_timestamp_seconds", "When the last reconcile scan finished", registry=r)
-        self.reload_ok = Gauge("mynumber_dlp_rules_reload_success", "1 if the last config/rules reload succeeded", registry=r)
-        self.reload_time = Gauge("mynumber_dlp_rules_reload_timestamp_seconds", "When config/rules were last (re)loaded", registry=r)
-        self.messages = Counter("mynumber_dlp_messages", "Messages through a queue gate, by source and result", ["source", "result"], registry=r)
+        self.duration = Histogram(
+            "mynumber_dlp_scan_duration_seconds", "Time to scan one file", buckets=SCAN_BUCKETS, registry=r
+        )
+        self.last_event = Gauge(
+            "mynumber_dlp_last_event_timestamp_seconds", "When the last file-system event arrived", registry=r
+        )
+        self.last_reconcile = Gauge(
+            "mynumber_dlp_last_reconcile_timestamp_seconds", "When the last reconcile scan finished", registry=r
+        )
+        self.reload_ok = Gauge(
+            "mynumber_dlp_rules_reload_success", "1 if the last config/rules reload succeeded", registry=r
+        )
+        self.reload_time = Gauge(
+            "mynumber_dlp_rules_reload_timestamp_seconds", "When config/rules were last (re)loaded", registry=r
+        )
+        self.messages = Counter(
+            "mynumber_dlp_messages", "Messages through a queue gate, by source and result", ["source", "result"],
+            registry=r,
+        )
         self.message_latency = Histogram(
-            "mynumber_dlp_message_added_latency_seconds", "Time the gate adds to a message (scan, alert, forward or divert)",
+            "mynumber_dlp_message_added_latency_seconds",
+            "Time the gate adds to a message (scan, alert, forward or divert)",
             ["source"], buckets=SCAN_BUCKETS, registry=r,
         )
         self.consumer_lag = Gauge(
-            "mynumber_dlp_consumer_lag_messages", "Messages in a gate's input not yet delivered to its group, where the broker says",
+            "mynumber_dlp_consumer_lag_messages",
+            "Messages in a gate's input not yet delivered to its group, where the broker says",
             ["source"], registry=r,
         )
-        self.dropped = Counter("mynumber_dlp_events_dropped", "File events dropped because the queue was full", registry=r)
+        self.dropped = Counter(
+            "mynumber_dlp_events_dropped", "File events dropped because the queue was full", registry=r
+        )
         Info("mynumber_dlp_build", "Version of mynumber-dlp", registry=r).info({"version": __version__})
         self.reload_ok.set(1)
+
+    def start_at_zero(self, sources: list[str], queues: list[str], limits: list[str]) -> None:
+        """Create every series whose label values are known at start, at 0: an ``increase()``
+        alert sees the first finding after a start only if the series existed before it."""
+        for confidence in CONFIDENCES:
+            self.findings.labels(confidence)
+        for action, result in ACTION_RESULTS:
+            self.actions.labels(action, result)
+        for reason in (*NOT_SCANNED_REASONS, *(f"limit:{name}" for name in limits)):
+            self.not_scanned.labels(reason)
+        for name in limits:
+            self.limits.labels(name)
+        for source in sources:
+            for outcome in FILE_OUTCOMES:
+                self.items.labels(source, outcome)
+            self.bytes.labels(source)
+        for queue in queues:
+            for result in MESSAGE_RESULTS:
+                self.messages.labels(queue, result)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
@@ -56,7 +112,9 @@ class Metrics:
 class HealthServer:
     """HTTP on the metrics address: /metrics, /healthz (alive), /readyz (watching)."""
 
-    def __init__(self, address: tuple[str, int], metrics: Metrics, alive: Callable[[], bool], ready: Callable[[], bool]) -> None:
+    def __init__(
+        self, address: tuple[str, int], metrics: Metrics, alive: Callable[[], bool], ready: Callable[[], bool]
+    ) -> None:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):

@@ -40,10 +40,29 @@ CREATE TABLE IF NOT EXISTS quarantine (
     size INTEGER, mode INTEGER, uid INTEGER, gid INTEGER, atime_ns INTEGER, mtime_ns INTEGER,
     sha256 TEXT,
     reasons TEXT,
-    stub_path TEXT
+    stub_path TEXT,
+    stored_path TEXT
 );
 """
 STATE_FILE = "state.sqlite3"
+PATH_COLUMNS = ("path", "original_path", "stub_path", "stored_path")
+"""Columns holding file system paths (see ``db_path``)."""
+
+
+def db_path(path: str) -> str | bytes:
+    """A path as the database keeps it: text when it is UTF-8, else its exact bytes as a BLOB.
+    (SQLite text must be UTF-8; a CP932 name from an old Windows share is not, and a TEXT
+    column keeps a BLOB as it is, so both kinds of name live in one column, losslessly.)"""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+
+
+def py_path(value: str | bytes | None) -> str | None:
+    """A path read from the database, back as Python spells file names (PEP 383)."""
+    return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +94,9 @@ class StateDB:
             columns = {r[1] for r in self._db.execute("PRAGMA table_info(files)")}
             if "sha256" not in columns:  # a state file from before content digests
                 self._db.execute("ALTER TABLE files ADD COLUMN sha256 TEXT")
+            qcolumns = {r[1] for r in self._db.execute("PRAGMA table_info(quarantine)")}
+            if "stored_path" not in qcolumns:  # a manifest from before it named where each file is kept
+                self._db.execute("ALTER TABLE quarantine ADD COLUMN stored_path TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -88,7 +110,7 @@ class StateDB:
 
     def unchanged(self, path: str, ident: FileIdentity, ruleset: str) -> bool:
         """True when ``path`` was scanned as it is now, with this ruleset."""
-        row = self._exec("SELECT dev, inode, size, mtime_ns, ruleset FROM files WHERE path = ?", (path,))
+        row = self._exec("SELECT dev, inode, size, mtime_ns, ruleset FROM files WHERE path = ?", (db_path(path),))
         return bool(row) and row[0] == (ident.dev, ident.inode, ident.size, ident.mtime_ns, ruleset)
 
     def record(
@@ -96,18 +118,24 @@ class StateDB:
     ) -> None:
         """Remember a scan's outcome (``clean``, ``findings``, ``not_scanned``) and the content digest."""
         self._exec(
-            "INSERT OR REPLACE INTO files (path, dev, inode, size, mtime_ns, ruleset, outcome, findings, scanned_at, sha256)"
+            "INSERT OR REPLACE INTO files"
+            " (path, dev, inode, size, mtime_ns, ruleset, outcome, findings, scanned_at, sha256)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (path, ident.dev, ident.inode, ident.size, ident.mtime_ns, ruleset, outcome, findings, time.time(), sha256),
+            (db_path(path), ident.dev, ident.inode, ident.size, ident.mtime_ns, ruleset, outcome, findings, time.time(),
+             sha256),
         )
 
     def forget(self, path: str) -> None:
-        self._exec("DELETE FROM files WHERE path = ?", (path,))
+        self._exec("DELETE FROM files WHERE path = ?", (db_path(path),))
 
     def known_paths(self, prefix: str) -> list[str]:
         """Paths under ``prefix`` that have a state row."""
-        like = prefix.rstrip("/") + "/%"
-        return [r[0] for r in self._exec("SELECT path FROM files WHERE path LIKE ?", (like,))]
+        top = prefix.rstrip("/") + "/"
+        # LIKE treats _ and % as wildcards: narrow with it, then compare exactly
+        like = top.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        text = [r[0] for r in self._exec("SELECT path FROM files WHERE path LIKE ? ESCAPE '\\'", (like,))]
+        raw = [py_path(r[0]) for r in self._exec("SELECT path FROM files WHERE typeof(path) = 'blob'")]
+        return [p for p in text + raw if p is not None and p.startswith(top)]
 
     # -- message alerts already sent (redeliveries are not alerted twice) -------------------
 
@@ -143,24 +171,30 @@ class StateDB:
     def quarantine_add(self, entry: dict[str, Any]) -> None:
         cols = ", ".join(entry)
         marks = ", ".join("?" for _ in entry)
-        self._exec(f"INSERT INTO quarantine ({cols}) VALUES ({marks})", tuple(entry.values()))
+        self._exec(f"INSERT INTO quarantine ({cols}) VALUES ({marks})", tuple(_to_db(entry).values()))
 
     def quarantine_update(self, qid: str, **fields: Any) -> None:
         sets = ", ".join(f"{k} = ?" for k in fields)
-        self._exec(f"UPDATE quarantine SET {sets} WHERE id = ?", (*fields.values(), qid))
+        self._exec(f"UPDATE quarantine SET {sets} WHERE id = ?", (*_to_db(fields).values(), qid))
 
     def quarantine_released(self, path: str, sha256: str) -> bool:
         """True when this content was restored to this path from quarantine."""
         return bool(
             self._exec(
                 "SELECT 1 FROM quarantine WHERE original_path = ? AND sha256 = ? AND state = 'restored' LIMIT 1",
-                (path, sha256),
+                (db_path(path), sha256),
             )
         )
 
     def quarantine_get(self, qid: str) -> dict[str, Any] | None:
         rows = self._quarantine_rows("WHERE id = ?", (qid,))
         return rows[0] if rows else None
+
+    def quarantine_ids(self, prefix: str) -> list[str]:
+        """Ids that start with ``prefix`` (ids are hex, so the prefix is checked to be too)."""
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix.lower()):
+            return []
+        return [r[0] for r in self._exec("SELECT id FROM quarantine WHERE id LIKE ?", (prefix.lower() + "%",))]
 
     def quarantine_list(self, states: tuple[str, ...] = ("stored",)) -> list[dict[str, Any]]:
         marks = ", ".join("?" for _ in states)
@@ -170,7 +204,14 @@ class StateDB:
         with self._lock:
             cur = self._db.execute(f"SELECT * FROM quarantine {where}", args)
             names = [d[0] for d in cur.description]
-            rows = [dict(zip(names, r)) for r in cur.fetchall()]
+            rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         for r in rows:
             r["reasons"] = json.loads(r["reasons"] or "[]")
+            for col in PATH_COLUMNS:
+                if col in r:
+                    r[col] = py_path(r[col])
         return rows
+
+
+def _to_db(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: db_path(v) if k in PATH_COLUMNS and isinstance(v, str) else v for k, v in fields.items()}

@@ -20,7 +20,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
+from typing import Any, Literal, cast
 
 from scanner.report.records import Record, not_scanned_record
 
@@ -125,16 +126,21 @@ class _Worker:
     deadline: float = 0.0
 
 
+StartMethod = Literal["fork", "forkserver", "spawn"]
+"""How worker processes are started (``multiprocessing`` start methods)."""
+
+
 class WorkerPool:
     """``jobs`` forked workers that scan files with ``scan``; use as a context manager."""
 
-    def __init__(self, jobs: int, scan: ScanOne, limits: WorkerLimits, start_method: str = "fork") -> None:
+    def __init__(self, jobs: int, scan: ScanOne, limits: WorkerLimits, start_method: StartMethod = "fork") -> None:
         """``start_method``: "fork" from a single-threaded parent (the CLI); "forkserver" from one
         that runs threads (the daemon), where ``scan`` must then be picklable."""
         self._jobs = max(1, jobs)
         self._scan = scan
         self._limits = limits
-        self._ctx = multiprocessing.get_context(start_method)
+        # typeshed picks get_context(str) -> BaseContext (no .Process) for a union of literals
+        self._ctx = cast(ForkContext | ForkServerContext | SpawnContext, multiprocessing.get_context(start_method))
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> WorkerPool:
@@ -194,7 +200,8 @@ class WorkerPool:
                     if w.conn in ready:
                         self._receive(w, results, finished)
                     elif time.monotonic() > w.deadline:
-                        self._fail(w, results, finished, "limit:max_scan_time", f"killed after {self._limits.max_seconds:g} s")
+                        self._fail(w, results, finished, "limit:max_scan_time",
+                                   f"killed after {self._limits.max_seconds:g} s")
             while next_out in finished:
                 yield from results.pop(next_out)
                 finished.discard(next_out)

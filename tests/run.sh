@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need, then runs them: the README's test command.
 #   bash tests/run.sh            # whole suite
-#   bash tests/run.sh -k privacy # pytest arguments pass through
+#   bash tests/run.sh -k privacy # pytest arguments pass through (LINT=0 skips ruff and mypy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
@@ -31,4 +31,9 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[all,test]"
+# the package passes ruff and mypy (settings in pyproject.toml); LINT=0 skips them for a quick run
+if [ "${LINT:-1}" != 0 ]; then
+  "$VENV/bin/ruff" check scanner
+  "$VENV/bin/mypy"
+fi
 exec "$VENV/bin/python" -m pytest -q "$@"

@@ -14,6 +14,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from scanner.report.names import present_alert
+
 ALERT_LOG_MAX_BYTES = 64 * 1024 * 1024
 """The JSONL alert log rotates at this size ..."""
 ALERT_LOG_BACKUPS = 10
@@ -29,7 +31,8 @@ class AlertSink(Protocol):
 
 
 def _line(alert: dict[str, Any]) -> str:
-    return json.dumps(alert, ensure_ascii=False, separators=(",", ":"))
+    """The one serialisation of an alert for every sink: names shown as in records, then JSON."""
+    return json.dumps(present_alert(alert), ensure_ascii=False, separators=(",", ":"))
 
 
 class JsonlAlertLog:
@@ -156,7 +159,8 @@ class SyslogSink:
     def send(self, alert: dict[str, Any]) -> None:
         text = _line(alert)
         if len(text.encode()) > SYSLOG_MAX_BYTES:
-            summary = {k: alert.get(k) for k in ("type", "time", "source", "path", "findings", "max_confidence", "action", "quarantine_id")}
+            keep = ("type", "time", "source", "path", "findings", "max_confidence", "action", "quarantine_id")
+            summary = {k: alert.get(k) for k in keep}
             text = _line(summary)
         self._handler.emit(logging.LogRecord("alerts", logging.WARNING, "", 0, text, None, None))
 

@@ -41,7 +41,9 @@ def _mask_at(chars: list[str], start: int) -> bool:
     return True
 
 
-def mask_text(engine: Engine, text: str, min_confidence: Confidence = Confidence.LOW) -> tuple[str, list[Finding]] | None:
+def mask_text(
+    engine: Engine, text: str, min_confidence: Confidence = Confidence.LOW
+) -> tuple[str, list[Finding]] | None:
     """``text`` with every finding at or above ``min_confidence`` masked, and those findings;
     None when a finding cannot be located or the masked text still holds one."""
     findings = [f for f in engine.scan_text(text) if f.confidence >= min_confidence]

@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
 
 from scanner.detect.finding import Confidence
 from scanner.report.records import Record
+from scanner.schema import ConfidenceLevel, StrictModel
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """Thresholds, per source or global."""
+class Policy(StrictModel):
+    """Thresholds, per source or global (``[policy]``, ``[serve.watch.policy]``)."""
 
-    alert_min_findings: int = 1
+    alert_min_findings: int = Field(1, ge=1)
     """Alert when at least this many findings ..."""
-    alert_min_confidence: Confidence = Confidence.MEDIUM
+    alert_min_confidence: ConfidenceLevel = Confidence.MEDIUM
     """... are at or above this confidence."""
-    quarantine_min_findings: int = 1
+    quarantine_min_findings: int = Field(1, ge=1)
     """Quarantine (when a quarantine directory is set) at this many findings ..."""
-    quarantine_min_confidence: Confidence = Confidence.HIGH
+    quarantine_min_confidence: ConfidenceLevel = Confidence.HIGH
     """... at or above this confidence."""
     quarantine: bool = True
     """Whether this source quarantines at all."""
+    on_unscanned: Literal["alert", "quarantine", "ignore"] = "alert"
+    """A file that could not be scanned (encrypted, corrupt, over a limit): ``alert``,
+    ``quarantine`` (also alert) or ``ignore`` (count it in the metrics only)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.report.names import shown_name
 from scanner.state import StateDB
 
 STORE_DIR = "files"
@@ -124,8 +125,21 @@ class QuarantineStore:
         self.files.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(options.directory, 0o700)
 
-    def _stored(self, qid: str) -> Path:
+    def _stored(self, qid: str, entry: dict[str, Any] | None = None) -> Path:
+        """Where a quarantined file is kept: as the manifest says (the store may have been
+        configured elsewhere since), else in this store."""
+        if entry is not None and entry.get("stored_path"):
+            return Path(entry["stored_path"])
         return self.files / qid
+
+    def resolve(self, id_or_prefix: str) -> str:
+        """The full id of an entry given by its id or a unique prefix of it (as git takes hashes)."""
+        ids = self.db.quarantine_ids(id_or_prefix)
+        if not ids:
+            raise QuarantineError(f"no quarantine entry {id_or_prefix}")
+        if len(ids) > 1:
+            raise QuarantineError(f"{id_or_prefix} is ambiguous: {len(ids)} entries start with it; give more of the id")
+        return ids[0]
 
     def quarantine(self, path: str, reasons: list[dict[str, Any]]) -> str:
         """Move ``path`` into quarantine; returns the quarantine id."""
@@ -140,6 +154,7 @@ class QuarantineStore:
                 "size": st.st_size, "mode": st.st_mode, "uid": st.st_uid, "gid": st.st_gid,
                 "atime_ns": st.st_atime_ns, "mtime_ns": st.st_mtime_ns, "sha256": _sha256(src),
                 "reasons": json.dumps(reasons, ensure_ascii=False), "stub_path": None,
+                "stored_path": str(self._stored(qid)),
             }
         )
         _move(src, self._stored(qid), st)
@@ -149,7 +164,8 @@ class QuarantineStore:
 
     def _write_stub(self, src: Path, qid: str) -> Path | None:
         stub = src.with_name(src.name + STUB_SUFFIX)
-        text = STUB_TEXT.format(name=src.name, qid=qid, when=time.strftime("%Y-%m-%d %H:%M:%S %z"))
+        # the name as outputs show it: a CP932 name is escaped, a number in it masked
+        text = STUB_TEXT.format(name=shown_name(src.name), qid=qid, when=time.strftime("%Y-%m-%d %H:%M:%S %z"))
         try:
             fd = os.open(stub, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         except OSError:
@@ -158,23 +174,28 @@ class QuarantineStore:
             f.write(text)
         return stub
 
-    def restore(self, qid: str) -> str:
-        """Put a quarantined file back, bytes and metadata exact; returns its path."""
+    def restore(self, qid: str, to: Path | None = None) -> str:
+        """Put a quarantined file back, bytes and metadata exact; returns its path. ``to``
+        restores it elsewhere (a new path, never an existing one) and leaves the stub."""
+        qid = self.resolve(qid)
         entry = self.db.quarantine_get(qid)
         if entry is None or entry["state"] != "stored":
-            raise QuarantineError(f"no quarantined file with id {qid}")
-        original = Path(entry["original_path"])
+            raise QuarantineError(f"quarantine entry {qid} is {entry['state'] if entry else 'unknown'}, not stored")
+        target = Path(to) if to is not None else Path(entry["original_path"])
+        stored = self._stored(qid, entry)
+        if not os.path.lexists(stored):
+            raise QuarantineError(f"the quarantined file of {qid} is missing from {stored.parent}")
+        if os.path.lexists(target):
+            raise QuarantineError("something already exists at the target path; not overwriting (use --to PATH)")
         stub = entry.get("stub_path")
-        if stub and Path(stub).exists():
+        if to is None and stub and os.path.lexists(stub):
             os.unlink(stub)
-        if os.path.lexists(original):
-            raise QuarantineError("something already exists at the original path; not overwriting")
-        original.parent.mkdir(parents=True, exist_ok=True)
-        stored = self._stored(qid)
-        _move(stored, original, os.lstat(stored))
-        _restore_metadata(original, entry)
-        self.db.quarantine_update(qid, state="restored")
-        return str(original)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _move(stored, target, os.lstat(stored))
+        _restore_metadata(target, entry)
+        # a copy restored elsewhere is not "released" at the original path: the same bytes there are taken again
+        self.db.quarantine_update(qid, state="restored" if to is None else "restored_elsewhere")
+        return str(target)
 
     def released(self, path: str, digest: str | None = None) -> bool:
         """True when an operator restored this very content to this path: it is not taken again."""
@@ -185,23 +206,25 @@ class QuarantineStore:
                 return False
         return self.db.quarantine_released(path, digest)
 
-    def purge(self, qid: str) -> None:
-        """Delete a quarantined file for good."""
+    def purge(self, qid: str) -> str:
+        """Delete a quarantined file for good; returns the full id."""
+        qid = self.resolve(qid)
         entry = self.db.quarantine_get(qid)
         if entry is None or entry["state"] != "stored":
-            raise QuarantineError(f"no quarantined file with id {qid}")
-        stored = self._stored(qid)
-        if stored.exists():
+            raise QuarantineError(f"quarantine entry {qid} is {entry['state'] if entry else 'unknown'}, not stored")
+        stored = self._stored(qid, entry)
+        if os.path.lexists(stored):
             os.unlink(stored)
-            _fsync_dir(self.files)
+            _fsync_dir(stored.parent)
         self.db.quarantine_update(qid, state="purged")
+        return qid
 
     def recover(self) -> list[str]:
         """Finish or undo moves a crash interrupted; returns the ids touched."""
         touched = []
         for entry in self.db.quarantine_list(("moving",)):
             qid = entry["id"]
-            stored, original = self._stored(qid), Path(entry["original_path"])
+            stored, original = self._stored(qid, entry), Path(entry["original_path"])
             part = stored.with_name(stored.name + ".part")
             if part.exists():
                 os.unlink(part)  # an unfinished copy: the original is still whole

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -64,4 +64,5 @@ class CandidateFinder:
             digits = normalise_digits(m.group())
             if len(digits) != checkdigit.LENGTH or checkdigit.is_trivial(digits):
                 continue
+            assert m.lastgroup is not None  # every alternative of the pattern is a named group
             yield Candidate(start, m.end(), self._group_form[m.lastgroup], digits, validate(digits))

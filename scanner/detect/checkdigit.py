@@ -24,7 +24,7 @@ def check_digit(first_eleven: str) -> int:
     """Return the check digit for the first eleven ASCII digits of a My Number."""
     if len(first_eleven) != LENGTH - 1 or not first_eleven.isascii() or not first_eleven.isdigit():
         raise ValueError("expected 11 ASCII digits")
-    r = sum(w * (c - _ZERO) for w, c in zip(WEIGHTS, first_eleven.encode("ascii"))) % 11
+    r = sum(w * (c - _ZERO) for w, c in zip(WEIGHTS, first_eleven.encode("ascii"), strict=True)) % 11
     return 0 if r <= 1 else 11 - r
 
 

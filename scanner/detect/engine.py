@@ -18,6 +18,7 @@ from scanner.detect.evidence import SlotKey, SlotStats, slot_evidence
 from scanner.detect.finding import Confidence, Finding
 from scanner.detect.keywords import Keyword, KeywordIndex
 from scanner.detect.scorer import ContextHit, clamp, confidence_of, context_score
+from scanner.detect.segments import Reach, Segment
 from scanner.detect.structure import (
     LocalTable,
     TableLayout,
@@ -31,9 +32,8 @@ from scanner.detect.structure import (
     next_label_start,
 )
 from scanner.detect.textfold import fold, unescape_json
-from scanner.detect.segments import Reach, Segment
-from scanner.rules.loader import class_chars
 from scanner.privacy.fingerprint import Fingerprinter, mask
+from scanner.rules.loader import class_chars
 from scanner.rules.model import Rule, Ruleset
 
 HEAD_CHARS = 64 * 1024
@@ -83,7 +83,8 @@ class _Pending:
     column: int
     partial: float
     reasons: list[str]
-    slot: SlotKey
+    slot: tuple[int, SlotKey]
+    """(rule index, the value's structural slot)."""
     positive: bool
     """Positive context of its own: free-text coincidence does not apply to it."""
     digits: str = field(repr=False)
@@ -107,7 +108,9 @@ class Engine:
                 rule=r,
                 finder=CandidateFinder(r.forms, r.validator, r.start),
                 adjustments=tuple(
-                    _CompiledAdjustment(f"adjust:{a.name}", a.weight, _compile(a.before), _compile(a.after), _compile(a.digits))
+                    _CompiledAdjustment(
+                        f"adjust:{a.name}", a.weight, _compile(a.before), _compile(a.after), _compile(a.digits)
+                    )
                     for a in r.adjustments
                 ),
             )
@@ -136,7 +139,9 @@ class Engine:
                 head=HEAD_CHARS,
                 digits="".join(sorted(set().union(*(class_chars(r.classes["{D}"]) for r in ruleset.rules)))),
                 separators="".join(
-                    sorted(set().union(*(class_chars(r.classes["{S}"]) | class_chars(r.classes["{W}"]) for r in ruleset.rules)))
+                    sorted(set().union(
+                        *(class_chars(r.classes["{S}"]) | class_chars(r.classes["{W}"]) for r in ruleset.rules)
+                    ))
                 ),
             )
             if all(r.prefilter for r in ruleset.rules)
@@ -324,11 +329,13 @@ class DocumentScanner:
         label = nearest_label(self._buf[max(0, c.start - window) : c.start], self._e.transparent_labels)
         if label is None:
             return [], "label", 0, 0, None
-        kws = self._label_cache.get(label.text)
-        if kws is None:
+        cached = self._label_cache.get(label.text)
+        if cached is None:
             kws = self._e.keywords.words_in(label.text)
             if len(self._label_cache) < LABEL_CACHE_SIZE:
                 self._label_cache[label.text] = kws
+        else:
+            kws = cached
         # A label that names something (個人番号, 電話番号) starts the value's field; a speaker's
         # name in a chat ("鈴木:") does not, and words before it still count.
         field_start = c.start - label.distance - label.length if kws else 0
@@ -369,8 +376,8 @@ class DocumentScanner:
         rule = cr.rule
         buf = self._buf
         self._advance_lines(self._buf_abs + c.start)
-        struct_kws, kind, distance, field_start, slot = self._structure(c)
-        slot = (rule_index, slot or ("text",))
+        struct_kws, kind, distance, field_start, struct_slot = self._structure(c)
+        slot = (rule_index, struct_slot or ("text",))
         stats = self._slots.get(slot)
         if stats is None:
             stats = self._slots[slot] = SlotStats()
@@ -391,11 +398,16 @@ class DocumentScanner:
             right = right[: right.find("\n\n")] if "\n\n" in right else right
             other_line = rule.context.other_line_factor
             hits = [
-                ContextHit("keyword", h.keyword.word, h.keyword.weight, h.distance, False, 1.0 if h.same_line else other_line)
+                ContextHit(
+                    "keyword", h.keyword.word, h.keyword.weight, h.distance, False,
+                    1.0 if h.same_line else other_line,
+                )
                 for h in self._e.keywords.around(left, right)
                 if h.keyword.rule_index == rule_index
             ]
-        hits.extend(ContextHit(kind, k.word, k.weight, distance, True) for k in struct_kws if k.rule_index == rule_index)
+        hits.extend(
+            ContextHit(kind, k.word, k.weight, distance, True) for k in struct_kws if k.rule_index == rule_index
+        )
         ctx, reasons, positive = context_score(hits, rule.context, rule.structure_factor)
         # a table's column says what its values are; the topic is for free text
         if kind != "column" and rule.context.topic_window > rule.context.window and not any(h.weight > 0 for h in hits):
@@ -442,7 +454,7 @@ class DocumentScanner:
             self._row_cache = self._e.keywords.find(buf[line_start:end])
         window = self._e.rules[rule_index].rule.context.window
         start, stop = c.start - line_start, c.end - line_start
-        out = []
+        out: list[ContextHit] = []
         for s, e, kws in self._row_cache:
             if e <= start and start - e <= window:
                 distance = start - e
@@ -450,7 +462,9 @@ class DocumentScanner:
                 distance = s - stop
             else:
                 continue
-            out.extend(ContextHit("keyword", k.word, k.weight, distance, False) for k in kws if k.rule_index == rule_index)
+            out.extend(
+                ContextHit("keyword", k.word, k.weight, distance, False) for k in kws if k.rule_index == rule_index
+            )
         return out
 
     def _topic(self, rule_index: int, before: int, value_start: int) -> ContextHit | None:

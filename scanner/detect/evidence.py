@@ -8,8 +8,8 @@ numbers do), the passes are coincidence.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Hashable
 
 from scanner.rules.model import DocumentSettings
 

@@ -40,7 +40,9 @@ def fade(distance: int, settings: ContextSettings) -> float:
     return settings.far_factor + (1.0 - settings.far_factor) * (settings.window - distance) / span
 
 
-def _strongest(hits: list[ContextHit], sign: int, settings: ContextSettings, factor: float) -> tuple[float, ContextHit | None]:
+def _strongest(
+    hits: list[ContextHit], sign: int, settings: ContextSettings, factor: float
+) -> tuple[float, ContextHit | None]:
     best, best_hit = 0.0, None
     for h in hits:
         if (h.weight > 0) != (sign > 0) or h.weight == 0:
@@ -51,7 +53,9 @@ def _strongest(hits: list[ContextHit], sign: int, settings: ContextSettings, fac
     return best, best_hit
 
 
-def context_score(hits: list[ContextHit], settings: ContextSettings, structure_factor: float) -> tuple[float, list[str], bool]:
+def context_score(
+    hits: list[ContextHit], settings: ContextSettings, structure_factor: float
+) -> tuple[float, list[str], bool]:
     """Net context contribution, its reasons, and whether positive context was present."""
     pos, pos_hit = _strongest(hits, +1, settings, structure_factor)
     neg, neg_hit = _strongest(hits, -1, settings, structure_factor)

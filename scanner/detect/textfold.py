@@ -42,7 +42,9 @@ def fold(text: str) -> str:
     if len(low) != len(text):  # only U+0130 lower-cases to two characters
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     # most Japanese text has nothing to fold but case: check cheaply before translating
-    if (max(low) >= "\uff01" or "_" in low or "\u3000" in low or "\xa0" in low or "\t" in low) and _NEEDS_TABLE.search(low):
+    if (
+        max(low) >= "\uff01" or "_" in low or "\u3000" in low or "\xa0" in low or "\t" in low
+    ) and _NEEDS_TABLE.search(low):
         low = low.translate(_TABLE)
     return low
 

@@ -13,60 +13,101 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from scanner.extract.errors import unscanned
-from scanner.extract.limits import LimitExceeded
+from scanner.extract.errors import from_parser, unscanned
 from scanner.extract.parts import Context, Item, Unscanned
-from scanner.extract.spool import spool
+from scanner.extract.spool import Readable, spool_upto
+from scanner.extract.zipparts import BadCrc, is_encrypted, open_member
 
-ZIP_ENCRYPTED_FLAG = 0x1
+ZIP_UTF8_FLAG = 0x800
+"""Bit 11: the member name is UTF-8; without it, Japanese Windows writes CP932."""
+DECOMPRESSORS = ("zipfile", "tarfile", "gzip", "bz2", "lzma", "_compression")
+"""Modules whose slips while a member is read mean a corrupt member."""
+TAR_SKIPPED_KINDS = {
+    tarfile.SYMTYPE: "symlink member",
+    tarfile.LNKTYPE: "hardlink member",
+    tarfile.CHRTYPE: "character device member",
+    tarfile.BLKTYPE: "block device member",
+    tarfile.FIFOTYPE: "fifo member",
+}
+"""Tar members that are not read (links are not followed, devices hold no content of the archive)."""
 
 
-def _nested(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
-    from scanner.extract.dispatch import extract
+def _nested(stream: BinaryIO, ctx: Context, truncated: bool = False) -> Iterator[Item]:
+    from scanner.extract.dispatch import extract, extract_prefix
 
     with stream:
-        yield from extract(stream, ctx)
+        yield from (extract_prefix if truncated else extract)(stream, ctx)
+
+
+def member_items(source: Readable, ctx: Context, compressed_size: int | None = None) -> Iterator[Item]:
+    """A member spooled and extracted one level deeper; past its size or ratio limit, what was read
+    before the limit (or a read error) is still scanned when its kind reads in part, and the cut is reported."""
+    try:
+        data, stopped = spool_upto(source, ctx.budget, compressed_size)
+    except Exception as exc:  # noqa: BLE001 - a member that cannot be read costs itself
+        yield unscanned(ctx.member, exc)
+        return
+    # a bad CRC comes after all the data: the member is whole, only damaged
+    yield from _nested(data, ctx, truncated=stopped is not None and not isinstance(stopped, BadCrc))
+    if stopped is not None:
+        yield unscanned(ctx.member, from_parser(stopped, DECOMPRESSORS))
+
+
+def zip_member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its maker wrote it: UTF-8 when flagged, else CP932 (CP437 when not CP932)."""
+    if info.flag_bits & ZIP_UTF8_FLAG:
+        return info.filename
+    try:
+        raw = info.orig_filename.encode("cp437")  # zipfile decoded the bytes as CP437: undo it exactly
+        return raw.decode("cp932").split("\0", 1)[0]
+    except UnicodeError:
+        return info.filename
 
 
 def zip_members(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
-    """Every member of a zip; encrypted ones are ``encrypted``, bombs hit ``max_ratio``."""
+    """Every member of a zip; encrypted ones are ``encrypted``, bombs hit ``max_ratio``.
+
+    A member that cannot be read (unknown compression, bad offset, bad CRC)
+    is reported on its own and the next one is read.
+    """
     try:
         zf = zipfile.ZipFile(stream)
-        infos = [i for i in zf.infolist() if not i.is_dir()]
+        infos = zf.infolist()
     except Exception as exc:  # noqa: BLE001 - any failure to open is reported, not raised
-        yield unscanned(ctx.member, exc)
+        yield unscanned(ctx.member, from_parser(exc, ("zipfile",)))
         return
     with zf:
+        files = 0
         for n, info in enumerate(infos):
-            if n >= ctx.limits.max_files:
+            name = zip_member_name(info)
+            if name.endswith("/"):
+                continue  # a directory entry holds nothing
+            files += 1
+            if files > ctx.limits.max_files:
                 yield Unscanned(ctx.member, "limit:max_files", f"more than {ctx.limits.max_files} members")
                 return
-            child = ctx.child(info.filename)
-            if info.flag_bits & ZIP_ENCRYPTED_FLAG:
-                yield Unscanned(child.member, "encrypted", "encrypted zip member")
-                continue
-            if info.file_size > ctx.limits.max_file_size:
-                yield Unscanned(child.member, "limit:max_file_size", f"{info.file_size} bytes")
-                continue
-            if info.file_size > max(info.compress_size, 1) * ctx.limits.max_ratio and info.file_size > 1 << 20:
-                yield Unscanned(child.member, "limit:max_ratio", f"declared to expand {info.file_size // max(info.compress_size, 1)} times")
-                continue
-            try:
-                with zf.open(info) as member:
-                    data = spool(member, ctx.budget, info.filename, info.compress_size)
-            except LimitExceeded as exc:
-                yield unscanned(child.member, exc)
-                if exc.name in ("max_scan_size", "max_scan_time"):
-                    return  # the whole item's budget is spent
-                continue
-            except Exception as exc:  # noqa: BLE001
-                yield unscanned(child.member, exc)
-                continue
-            yield from _nested(data, child)
+            yield from _zip_member(zf, info, ctx.child(name or f"member-{n}"))
+
+
+def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, child: Context) -> Iterator[Item]:
+    """One zip member; whatever is wrong with it is reported on it alone."""
+    if is_encrypted(info):
+        yield Unscanned(child.member, "encrypted", "encrypted zip member")
+        return
+    if info.file_size > child.limits.max_file_size:
+        yield Unscanned(child.member, "limit:max_file_size", f"{info.file_size} bytes")
+        return
+    try:
+        member = open_member(zf, info)
+    except Exception as exc:  # noqa: BLE001 - unknown method, bad header offset ...
+        yield unscanned(child.member, exc)
+        return
+    with member:
+        yield from member_items(member, child, info.compress_size)
 
 
 def tar_members(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
-    """Every regular file in a tar (links and devices are not followed)."""
+    """Every regular file in a tar; links, devices and fifos are reported, not followed."""
     try:
         tf = tarfile.open(fileobj=stream, mode="r:")
     except Exception as exc:  # noqa: BLE001
@@ -77,47 +118,47 @@ def tar_members(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
         while True:
             try:
                 info = tf.next()
-            except Exception as exc:  # noqa: BLE001
-                yield unscanned(ctx.member, exc)
+            except Exception as exc:  # noqa: BLE001 - a tar is read in order: nothing after a bad header
+                yield unscanned(ctx.member, from_parser(exc, ("tarfile",)))
                 return
             if info is None:
                 return
-            if not info.isfile():
+            if info.isdir():
                 continue
             n += 1
             if n > ctx.limits.max_files:
                 yield Unscanned(ctx.member, "limit:max_files", f"more than {ctx.limits.max_files} members")
                 return
-            child = ctx.child(info.name)
-            if info.size > ctx.limits.max_file_size:
-                yield Unscanned(child.member, "limit:max_file_size", f"{info.size} bytes")
-                continue
-            try:
-                member = tf.extractfile(info)
-                if member is None:
-                    continue
-                data = spool(member, ctx.budget, info.name)
-            except LimitExceeded as exc:
-                yield unscanned(child.member, exc)
-                if exc.name in ("max_scan_size", "max_scan_time"):
-                    return
-                continue
-            except Exception as exc:  # noqa: BLE001
-                yield unscanned(child.member, exc)
-                continue
-            yield from _nested(data, child)
+            yield from _tar_member(tf, info, ctx.child(info.name or f"member-{n}"))
 
 
-def _decompressed(opener: Callable[[BinaryIO], BinaryIO], suffix: str) -> Callable[[BinaryIO, Context], Iterator[Item]]:
+def _tar_member(tf: tarfile.TarFile, info: tarfile.TarInfo, child: Context) -> Iterator[Item]:
+    """One tar member: a regular file is read; a link, device or fifo gets its own record."""
+    if info.type in TAR_SKIPPED_KINDS:
+        yield Unscanned(child.member, "unsupported", TAR_SKIPPED_KINDS[info.type])
+        return
+    if not info.isfile():
+        yield Unscanned(child.member, "unsupported", "tar member of an unknown type")
+        return
+    if info.size > child.limits.max_file_size:
+        yield Unscanned(child.member, "limit:max_file_size", f"{info.size} bytes")
+        return
+    try:
+        member = tf.extractfile(info)
+    except Exception as exc:  # noqa: BLE001
+        yield unscanned(child.member, from_parser(exc, ("tarfile",)))
+        return
+    if member is None:
+        yield Unscanned(child.member, "unsupported", "tar member without content")
+        return
+    yield from member_items(member, child)
+
+
+def _decompressed(opener: Callable[[BinaryIO], Readable]) -> Callable[[BinaryIO, Context], Iterator[Item]]:
     def extractor(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
         size = _size(stream)
         child = Context(ctx.reach, ctx.limits, ctx.budget, ctx.depth + 1, ctx.member)
-        try:
-            data = spool(opener(stream), ctx.budget, suffix, size)
-        except Exception as exc:  # noqa: BLE001
-            yield unscanned(ctx.member, exc)
-            return
-        yield from _nested(data, child)
+        yield from member_items(opener(stream), child, size)
 
     return extractor
 
@@ -129,6 +170,6 @@ def _size(stream: BinaryIO) -> int:
     return size
 
 
-gzip_stream = _decompressed(lambda s: gzip.GzipFile(fileobj=s), "gzip")
-bzip2_stream = _decompressed(lambda s: bz2.BZ2File(s), "bzip2")
-xz_stream = _decompressed(lambda s: lzma.LZMAFile(s), "xz")
+gzip_stream = _decompressed(lambda s: gzip.GzipFile(fileobj=s))
+bzip2_stream = _decompressed(lambda s: bz2.BZ2File(s))
+xz_stream = _decompressed(lambda s: lzma.LZMAFile(s))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import logging
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
+from scanner.detect.segments import Segment
 from scanner.extract import archives, legacy, mail, markup, odf, ooxml, pdf
+from scanner.extract.errors import budget_spent, reports_item_limit, unscanned
 from scanner.extract.filetype import Kind, sniff_kind
 from scanner.extract.parts import Context, Item, TextPart, Unscanned
 from scanner.extract.textfile import BinaryContent, iter_segments
@@ -59,11 +63,98 @@ def _extractors() -> dict[Kind, Extractor]:
 
 
 EXTRACTORS = _extractors()
+PREFIX_KINDS = frozenset({Kind.TEXT, Kind.XML, Kind.HTML, Kind.MAIL, Kind.MBOX})
+"""Kinds whose first bytes can be read without the rest: a cut member of these is still scanned."""
+LIBRARY_LOGGERS = ("pypdf", "olefile", "extract_msg", "py7zr", "xlrd", "striprtf", "odf", "compressed_rtf", "RTFDE")
+"""Parser libraries whose log records and warnings quote document content (``Invalid object ... @756: b'...'``):
+they never reach the process's handlers or stderr, where a number would leave the process."""
+
+
+def _silence_libraries() -> None:
+    """Detach the parser libraries' loggers and warnings from the process's (once, at import)."""
+    for name in LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+        warnings.filterwarnings("ignore", module=rf"{name}(\.|$)")
+
+
+_silence_libraries()
 
 
 def extract(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
-    """Everything scannable in ``stream`` (seekable, at its start), by content type."""
+    """Everything scannable in ``stream`` (seekable, at its start), by content type.
+
+    Whatever goes wrong inside costs only this stream (a member, a part): it
+    becomes a not-scanned item here and the container around it reads on.
+    """
     if ctx.depth > ctx.limits.max_recursion:
         yield Unscanned(ctx.member, "limit:max_recursion", f"nested more than {ctx.limits.max_recursion} deep")
         return
-    yield from EXTRACTORS[sniff_kind(stream)](stream, ctx)
+    try:
+        kind = sniff_kind(stream)
+    except Exception as exc:  # noqa: BLE001 - an unreadable stream is reported, not raised
+        yield unscanned(ctx.member, exc)
+        return
+    yield from guarded(EXTRACTORS[kind](stream, ctx), ctx)
+
+
+def extract_prefix(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
+    """The start of a member cut short by a limit or a read error: read when its kind reads
+    from the start (text, markup, mail), skipped otherwise (the caller reports the cut)."""
+    if ctx.depth > ctx.limits.max_recursion:
+        return
+    try:
+        kind = sniff_kind(stream)
+    except Exception:  # noqa: BLE001 - the caller reports why the member was cut
+        return
+    if kind in PREFIX_KINDS:
+        yield from guarded(EXTRACTORS[kind](stream, ctx), ctx)
+
+
+def guarded(items: Iterator[Item], ctx: Context) -> Iterator[Item]:
+    """``items`` with every failure pinned to ``ctx.member`` and item-wide limits obeyed.
+
+    An exception escaping the extractor ends it with a not-scanned item; one
+    escaping a part's segments is recorded as the part's problem, after the
+    text before it was scanned. Once the scan size or time of the whole item is
+    spent, reading stops (with a record, unless the last item already says so).
+    """
+    try:
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - a hostile member costs itself, not the archive
+                yield unscanned(ctx.member, exc)
+                return
+            if isinstance(item, TextPart) and not isinstance(item.segments, GuardedSegments):
+                item.segments = GuardedSegments(item, item.segments)
+            yield item
+            spent = budget_spent(ctx.budget)
+            if spent is not None:
+                if not reports_item_limit(item):
+                    yield unscanned(ctx.member, spent)
+                return
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
+
+
+class GuardedSegments:
+    """A part's segments; an exception while producing them becomes the part's problem."""
+
+    __slots__ = ("part", "segments")
+
+    def __init__(self, part: TextPart, segments: Iterable[Segment]) -> None:
+        self.part, self.segments = part, segments
+
+    def __iter__(self) -> Iterator[Segment]:
+        """The segments, until the first failure (which becomes the part's problem)."""
+        try:
+            yield from self.segments
+        except Exception as exc:  # noqa: BLE001 - what was read before is still scanned
+            if self.part.problem is None:
+                self.part.problem = unscanned(self.part.member, exc)

@@ -54,8 +54,8 @@ def _zip_kind(stream: BinaryIO) -> Kind:
                 return Kind.PPTX
             if "mimetype" in names and "content.xml" in names:
                 return Kind.ODF
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        pass  # a broken zip is still a zip: its extractor says what is wrong
+    except Exception:  # noqa: BLE001, S110 - sniffing never raises (zipfile also throws NotImplementedError,
+        pass  # IndexError, OverflowError ...): a broken zip is still a zip, its extractor says what is wrong
     finally:
         stream.seek(0)
     return Kind.ZIP

@@ -9,13 +9,14 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from scanner.extract.errors import Encrypted, unscanned
-from scanner.extract.limits import LimitExceeded
+from scanner.extract.errors import Encrypted, charge, from_parser, unscanned
 from scanner.extract.ooxml import _column_letters, numeric_text
-from scanner.extract.parts import Context, Item, TextPart, Unscanned, text_lines
+from scanner.extract.parts import Context, Item, TextPart, Unscanned, join_member, text_lines
 from scanner.extract.spool import spool
 
 OLE_WORKBOOK_STREAMS = ("Workbook", "Book")
+MSG_HEADERS = (("Subject", "subject"), ("From", "sender"), ("To", "to"))
+"""(label, extract-msg attribute) of the .msg headers scanned."""
 RTF_READ_LIMIT = 64 * 1024 * 1024
 """RTF is parsed whole: larger files are reported as over the limit."""
 
@@ -36,7 +37,7 @@ def ole_document(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
         streams = {"/".join(s) for s in ole.listdir()}
         ole.close()
     except Exception as exc:  # noqa: BLE001
-        yield unscanned(ctx.member, ValueError("corrupt OLE file") if "olefile" in type(exc).__module__ else exc)
+        yield unscanned(ctx.member, from_parser(exc))
         return
     stream.seek(0)
     if any(s in streams for s in OLE_WORKBOOK_STREAMS):
@@ -57,27 +58,48 @@ def xls_cells(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
         yield _missing(ctx, "legacy Excel", "xlrd")
         return
     try:
-        book = xlrd.open_workbook(file_contents=stream.read(), on_demand=True)
+        book = xlrd.open_workbook(
+            file_contents=stream.read(), on_demand=True, ragged_rows=True, logfile=_Discard(), verbosity=0
+        )
+        sheets = [book.sheet_by_index(i) for i in range(book.nsheets)]
     except Exception as exc:  # noqa: BLE001
-        text = str(exc).lower()
-        yield unscanned(ctx.member, Encrypted("password-protected workbook") if "encrypt" in text else ValueError("corrupt xls"))
+        encrypted = isinstance(exc, xlrd.XLRDError) and "encrypt" in str(exc).lower()
+        yield unscanned(ctx.member, Encrypted("password-protected workbook") if encrypted else from_parser(exc))
         return
-    for sheet in book.sheets():
-        rows = []
-        for r in range(sheet.nrows):
-            cells = []
-            for c in range(sheet.ncols):
-                cell = sheet.cell(r, c)
-                value = cell.value
-                if cell.ctype == xlrd.XL_CELL_NUMBER:
-                    value = numeric_text(repr(value))
-                cells.append(str(value).replace("\t", " ").replace("\n", " "))
-            while cells and not cells[-1]:
-                cells.pop()
-            rows.append("\t".join(cells))
-        ctx.budget.take(sum(len(r) for r in rows))
-        locate = _cell_locator(sheet.name, rows)
-        yield TextPart(ctx.member, text_lines(rows), locate)
+    for sheet in sheets:
+        try:
+            rows = _xls_rows(sheet, xlrd.XL_CELL_NUMBER)
+        except Exception as exc:  # noqa: BLE001 - one broken sheet costs itself
+            yield unscanned(join_member(ctx.member, str(sheet.name)), from_parser(exc))
+            continue
+        part = TextPart(ctx.member, text_lines(rows), _cell_locator(sheet.name, rows))
+        yield charge(part, ctx.budget, sum(len(r) for r in rows))
+
+
+class _Discard:
+    """xlrd's log file: its warnings go to stdout by default (where the JSONL records are) and quote cells."""
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+
+def _xls_rows(sheet, number_type: int) -> list[str]:
+    """A legacy sheet's rows, tab-separated; rows are as long as their cells (``ragged_rows``)."""
+    rows = []
+    for r in range(sheet.nrows):
+        cells = []
+        for cell in sheet.row(r):
+            value = cell.value
+            if cell.ctype == number_type:
+                value = numeric_text(repr(value))
+            cells.append(str(value).replace("\t", " ").replace("\n", " "))
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append("\t".join(cells))
+    return rows
 
 
 def _cell_locator(sheet: str, rows: list[str]):
@@ -100,28 +122,40 @@ def msg_parts(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
     try:
         msg = extract_msg.openMsg(stream.read())
     except Exception as exc:  # noqa: BLE001
-        yield unscanned(ctx.member, ValueError("corrupt msg") if "extract_msg" in type(exc).__module__ else exc)
+        yield unscanned(ctx.member, from_parser(exc))
         return
     with msg:
-        lines = [f"Subject: {msg.subject or ''}", f"From: {msg.sender or ''}", f"To: {msg.to or ''}"]
-        lines += (msg.body or "").splitlines()
-        ctx.budget.take(sum(len(line) for line in lines))
-        for n, att in enumerate(getattr(msg, "attachments", []) or []):
-            name = getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or f"attachment-{n}"
-            data = getattr(att, "data", None)
-            if not isinstance(data, (bytes, bytearray)):
-                continue
-            child = ctx.child(name)
-            try:
-                spooled = spool(io.BytesIO(data), ctx.budget, name)
-            except LimitExceeded as exc:
-                yield unscanned(child.member, exc)
-                continue
-            from scanner.extract.dispatch import extract
+        lines: list[str] = []
+        try:
+            lines += [f"{label}: {getattr(msg, attr, None) or ''}" for label, attr in MSG_HEADERS]
+            lines += (getattr(msg, "body", None) or "").splitlines()
+            attachments = list(getattr(msg, "attachments", []) or [])
+        except Exception as exc:  # noqa: BLE001 - the text read so far is still scanned
+            yield unscanned(ctx.member, from_parser(exc))
+            attachments = []
+        yield charge(TextPart(ctx.member, text_lines(lines)), ctx.budget, sum(len(line) for line in lines))
+        for n, att in enumerate(attachments):
+            yield from _msg_attachment(att, n, ctx)
 
-            with spooled:
-                yield from extract(spooled, child)
-        yield TextPart(ctx.member, text_lines(lines))
+
+def _msg_attachment(att, n: int, ctx: Context) -> Iterator[Item]:
+    """One attachment of a .msg, extracted one level deeper; a broken one costs itself."""
+    from scanner.extract.dispatch import extract
+
+    child = ctx.child(f"attachment-{n}")
+    try:
+        name = getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or f"attachment-{n}"
+        child = ctx.child(str(name))
+        data = getattr(att, "data", None)
+        if not isinstance(data, (bytes, bytearray)):
+            yield Unscanned(child.member, "unsupported", "attachment of an unsupported kind")
+            return
+        spooled = spool(io.BytesIO(data), ctx.budget)
+    except Exception as exc:  # noqa: BLE001
+        yield unscanned(child.member, from_parser(exc))
+        return
+    with spooled:
+        yield from extract(spooled, child)
 
 
 def rtf_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
@@ -138,10 +172,9 @@ def rtf_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
     try:
         text = rtf_to_text(raw.decode("cp932", errors="replace"), encoding="cp932", errors="replace")
     except Exception as exc:  # noqa: BLE001
-        yield unscanned(ctx.member, ValueError("corrupt RTF") if not isinstance(exc, MemoryError) else exc)
+        yield unscanned(ctx.member, from_parser(exc))
         return
-    ctx.budget.take(len(text))
-    yield TextPart(ctx.member, text_lines(text.splitlines()))
+    yield charge(TextPart(ctx.member, text_lines(text.splitlines())), ctx.budget, len(text))
 
 
 def sevenzip_members(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
@@ -159,7 +192,7 @@ def sevenzip_members(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
             return
         infos = [i for i in archive.list() if not i.is_directory]
     except Exception as exc:  # noqa: BLE001
-        yield unscanned(ctx.member, ValueError("corrupt 7z") if "py7zr" in type(exc).__module__ else exc)
+        yield unscanned(ctx.member, from_parser(exc))
         return
     from scanner.extract.dispatch import extract
 
@@ -184,11 +217,15 @@ def sevenzip_members(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
                 archive.extract(targets=[info.filename], factory=factory)
                 product = factory.products.get(info.filename)
                 if product is None:
+                    yield Unscanned(child.member, "corrupt", "member not found in the archive")
                     continue
+                cut = product.size() >= ctx.limits.max_file_size  # py7zr stops writing at the limit, silently
                 product.seek(0)
-                spooled = spool(product, ctx.budget, info.filename)
+                spooled = spool(product, ctx.budget)
             except Exception as exc:  # noqa: BLE001
-                yield unscanned(child.member, exc)
+                yield unscanned(child.member, from_parser(exc))
                 continue
             with spooled:
                 yield from extract(spooled, child)
+            if cut:
+                yield Unscanned(child.member, "limit:max_file_size", f"more than {ctx.limits.max_file_size} bytes")

@@ -8,26 +8,29 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from pydantic import Field
+
+from scanner.schema import Duration, Size, StrictModel
+
 MiB = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Configurable limits; names are the ``limit:<name>`` reasons."""
+class Limits(StrictModel):
+    """Configurable limits (``[limits]``); names are the ``limit:<name>`` reasons."""
 
-    max_file_size: int = 256 * MiB
+    max_file_size: Size = Field(256 * MiB, gt=0)
     """A file (or archive member) larger than this is not read."""
-    max_scan_size: int = 512 * MiB
+    max_scan_size: Size = Field(512 * MiB, gt=0)
     """Bytes extracted from one top-level item (archive members, decompressed streams) at most."""
-    max_recursion: int = 16
+    max_recursion: int = Field(16, ge=0)
     """Containers nested deeper than this (zip in zip in mail ...) are not opened."""
-    max_files: int = 10_000
+    max_files: int = Field(10_000, gt=0)
     """Members of one archive examined at most."""
-    max_ratio: int = 200
+    max_ratio: int = Field(200, gt=0)
     """A member that expands more than this many times its compressed size is a bomb."""
-    max_scan_time: float = 120.0
+    max_scan_time: Duration = Field(120.0, gt=0)
     """Seconds one top-level item may take; its worker is killed a little after."""
-    max_memory: int = 2048 * MiB
+    max_memory: Size = Field(2048 * MiB, gt=0)
     """Address space of a scanning worker process; a parser that needs more is stopped."""
 
 

@@ -65,27 +65,54 @@ class _TextParser(HTMLParser):
             return
         (self.cell if self.cell is not None else self.line).append(data)
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """``<![word[ ... ]]>``: the stdlib parser asserts on a keyword it does not know (AssertionError),
+        losing the rest of the page; such a section is skipped up to its ``>`` instead."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            j = self.rawdata.find(">", i + 3)
+            return -1 if j < 0 else j + 1
+
     def take(self) -> list[str]:
+        """The lines completed since the last call."""
         out, self.lines = self.lines, []
         return out
 
+    def flush(self) -> list[str]:
+        """All that is left: completed lines, then the open row, cell and line."""
+        if self.row is not None:
+            if self.cell is not None:
+                self.row.append(" ".join("".join(self.cell).split()))
+            self.lines.append("\t".join(self.row))
+            self.row = self.cell = None
+        elif self.cell is not None:
+            self.line.extend(self.cell)
+            self.cell = None
+        self._end_line()
+        return self.take()
+
 
 def _html_lines(stream: BinaryIO, encoding: str, ctx: Context) -> Iterator[str]:
+    """The page's lines as they are parsed; on a limit or a parser failure, the text before it comes out first."""
     import codecs
 
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     parser = _TextParser()
-    while True:
-        data = stream.read(READ_CHARS)
-        text = decoder.decode(data, final=not data)
-        ctx.budget.take(len(data))
-        parser.feed(text)
-        yield from parser.take()
-        if not data:
-            break
-    parser.close()
-    parser._end_line()
-    yield from parser.take()
+    try:
+        while True:
+            data = stream.read(READ_CHARS)
+            text = decoder.decode(data, final=not data)
+            parser.feed(text)
+            yield from parser.take()
+            ctx.budget.take(len(data))  # after the text is out: a page over the limit is still scanned
+            if not data:
+                break
+        parser.close()
+    except Exception:
+        yield from parser.flush()
+        raise
+    yield from parser.flush()
 
 
 def html_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:

@@ -58,15 +58,23 @@ class Context:
 
 
 def text_lines(lines: Iterable[str], batch_chars: int = 64 * 1024) -> Iterator[Segment]:
-    """Lines of extracted text as contiguous segments of about ``batch_chars``."""
+    """Lines of extracted text as contiguous segments of about ``batch_chars``.
+
+    When ``lines`` fails part way, the lines before are handed out first (then it raises).
+    """
     buf: list[str] = []
     size = 0
-    for line in lines:
-        buf.append(line)
-        buf.append("\n")
-        size += len(line) + 1
-        if size >= batch_chars:
+    try:
+        for line in lines:
+            buf.append(line)
+            buf.append("\n")
+            size += len(line) + 1
+            if size >= batch_chars:
+                yield Segment("".join(buf), None)
+                buf, size = [], 0
+    except Exception:
+        if buf:
             yield Segment("".join(buf), None)
-            buf, size = [], 0
+        raise
     if buf:
         yield Segment("".join(buf), None)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from scanner.extract.errors import unscanned
+from scanner.extract.errors import charge, from_parser, unscanned
 from scanner.extract.parts import Context, Item, TextPart, Unscanned, join_member, text_lines
 
 _SINGLE_DIGIT = re.compile(r"^\s*[0-9\uFF10-\uFF19]\s*$")
@@ -35,7 +35,7 @@ def join_box_digits(lines: list[str]) -> list[str]:
 
 
 def pdf_pages(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
-    """Each page's text as a part named ``page N``."""
+    """Each page's text as a part named ``page N``; a page that cannot be read costs itself."""
     try:
         import pypdf
     except ImportError:
@@ -46,23 +46,15 @@ def pdf_pages(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
         if reader.is_encrypted and not reader.decrypt(""):
             yield Unscanned(ctx.member, "encrypted", "password-protected PDF")
             return
-        pages = list(reader.pages)
-    except Exception as exc:  # noqa: BLE001
-        yield unscanned(ctx.member, _as_corrupt(exc))
+        count = len(reader.pages)
+    except Exception as exc:  # noqa: BLE001 - TypeError, KeyError ... from pypdf on a broken file: corrupt
+        yield unscanned(ctx.member, from_parser(exc))
         return
-    for n, page in enumerate(pages, 1):
+    for n in range(1, count + 1):
         member = join_member(ctx.member, f"page {n}")
         try:
-            text = page.extract_text() or ""
-        except Exception as exc:  # noqa: BLE001
-            yield unscanned(member, _as_corrupt(exc))
+            text = reader.pages[n - 1].extract_text() or ""
+        except Exception as exc:  # noqa: BLE001 - RecursionError in deep content: limit:max_recursion
+            yield unscanned(member, from_parser(exc))
             continue
-        ctx.budget.take(len(text))
-        yield TextPart(member, text_lines(join_box_digits(text.splitlines())))
-
-
-def _as_corrupt(exc: Exception) -> Exception:
-    """pypdf's own errors mean the file is not a readable PDF."""
-    if type(exc).__module__.startswith("pypdf"):
-        return ValueError("corrupt PDF")
-    return exc
+        yield charge(TextPart(member, text_lines(join_box_digits(text.splitlines()))), ctx.budget, len(text))

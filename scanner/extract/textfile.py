@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from scanner.detect.segments import Reach, Segment
-
 from scanner.extract.encoding import SNIFF_BYTES, sniff
 from scanner.extract.prefilter import BytePrefilter
 

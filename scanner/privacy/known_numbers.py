@@ -21,7 +21,9 @@ from scanner.privacy.fingerprint import Fingerprinter
 
 FINGERPRINT_LIST_HEADER = "# mynumber-dlp fingerprint list v1"
 _HEX64 = regex.compile(r"^[0-9a-f]{64}$")
-_NUMBER = regex.compile(r"^[0-9\uFF10-\uFF19][0-9\uFF10-\uFF19 \-\u3000\u2010-\u2015\u2212\uFF0D]{10,22}[0-9\uFF10-\uFF19]$")
+_NUMBER = regex.compile(
+    r"^[0-9\uFF10-\uFF19][0-9\uFF10-\uFF19 \-\u3000\u2010-\u2015\u2212\uFF0D]{10,22}[0-9\uFF10-\uFF19]$"
+)
 
 
 @dataclass(slots=True)
@@ -33,8 +35,15 @@ class ListStats:
     skipped: int = 0
 
 
+def _delimiter(text: str) -> str:
+    """Tab for tab-separated text (a sheet as the extractors give it, an Excel "Unicode text"
+    export), else comma."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return "\t" if "\t" in first else ","
+
+
 def _cells(text: str, column: str | None) -> Iterator[str]:
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
     if not rows:
         return
     start = 0
@@ -53,9 +62,31 @@ def _cells(text: str, column: str | None) -> Iterator[str]:
 
 def fingerprints_from_text(text: str, fp: Fingerprinter, column: str | None = None) -> tuple[list[str], ListStats]:
     """Fingerprints of every check-digit-valid number in a list (one per line, or a CSV column)."""
+    return fingerprints_from_texts([text], fp, column)
+
+
+def fingerprints_from_texts(
+    texts: Iterable[str], fp: Fingerprinter, column: str | None = None
+) -> tuple[list[str], ListStats]:
+    """The same over several texts (the sheets of a workbook, the parts of a document); with
+    ``column``, each text is a table whose header row names it, and a text without it is skipped."""
     stats = ListStats()
     seen: dict[str, None] = {}
-    for cell in _cells(text, column):
+    found_column = column is None
+    for text in texts:
+        try:
+            cells = list(_cells(text, column))
+        except ValueError:
+            continue  # this sheet has no such column; another may
+        found_column = True
+        _add(cells, fp, stats, seen)
+    if not found_column:
+        raise ValueError(f"column {column!r} is not in the header row")
+    return list(seen), stats
+
+
+def _add(cells: Iterable[str], fp: Fingerprinter, stats: ListStats, seen: dict[str, None]) -> None:
+    for cell in cells:
         cell = cell.strip()
         if not _NUMBER.match(cell):
             stats.skipped += 1 if cell else 0
@@ -66,7 +97,6 @@ def fingerprints_from_text(text: str, fp: Fingerprinter, column: str | None = No
             continue
         stats.valid += 1
         seen[fp(digits)] = None
-    return list(seen), stats
 
 
 def write_list(fingerprints: Iterable[str]) -> str:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import regex
-
 from scanner.detect.finding import Finding
+from scanner.detect.names import mask_name
 
 NOT_SCANNED_REASONS = ("encrypted", "corrupt", "unsupported", "unreadable", "error")
 """Contract reasons besides ``limit:<name>``."""
 
 Record = dict[str, Any]
 
-_LONG_DIGITS = regex.compile(r"[0-9\uFF10-\uFF19][0-9\uFF10-\uFF19 \-]{6,}[0-9\uFF10-\uFF19]")
+MAX_DETAIL_CHARS = 500
+"""A not_scanned detail is cut here (our words, an exception type, a size)."""
 
 
 def finding_record(path: str, member: str | None, f: Finding) -> Record:
@@ -35,8 +35,9 @@ def finding_record(path: str, member: str | None, f: Finding) -> Record:
 
 
 def safe_detail(text: str) -> str:
-    """A detail message with any long run of digits blanked, so no number can slip out through an error."""
-    return _LONG_DIGITS.sub("#", text)[:500]
+    """A detail message with any number in it masked, so none can slip out through an error message;
+    other digits (sizes, counts, offsets) are kept: ``limit:max_file_size (300000000 bytes)``."""
+    return mask_name(text)[:MAX_DETAIL_CHARS]
 
 
 def not_scanned_record(path: str, member: str | None, reason: str, detail: str) -> Record:

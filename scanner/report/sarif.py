@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
-from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
@@ -17,11 +17,13 @@ LEVELS = {"high": "error", "medium": "warning", "low": "note"}
 FINGERPRINT_KEY = "myNumberHmac/v1"
 
 
-def _uri(path: str) -> str:
-    """SARIF wants URIs: ``file:///abs/%E5%90%8D`` for absolute paths, percent-encoded relative ones."""
-    if os.path.isabs(path):
-        return Path(path).as_uri()
-    return quote(path.replace(os.sep, "/"), safe="/")
+def _uri(rec: Record) -> str:
+    """SARIF wants URIs: ``file:///abs/%E5%90%8D`` for absolute paths, percent-encoded relative ones.
+    A name that is not UTF-8 is percent-encoded from its exact bytes (``path_bytes``)."""
+    exact = rec.get("path_bytes")
+    raw = base64.b64decode(exact) if exact else rec["path"].encode("utf-8")
+    encoded = quote(raw.replace(os.sep.encode(), b"/"), safe="/")
+    return "file://" + encoded if raw.startswith(b"/") else encoded
 
 
 class SarifWriter:
@@ -35,7 +37,7 @@ class SarifWriter:
         self.notifications: list[dict] = []
 
     def record(self, rec: Record) -> None:
-        uri = _uri(rec["path"])
+        uri = _uri(rec)
         if rec["type"] == "finding":
             self.results.append(
                 {

@@ -1,8 +1,8 @@
-"""The immutable, validated form of rule files (see rules/*.toml)."""
+"""The immutable, compiled form of rule files (see rules/*.toml; their schema is ``schema.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +99,11 @@ class Rule:
     document: DocumentSettings
     sources: tuple[str, ...]
     """Rule files this rule was assembled from, in merge order."""
-    classes: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, str]
     """Character-class bodies of the placeholders {D} {S} {H} {W}."""
-    start: str = ""
+    start: str
     """Regex every form's match satisfies at its start (expanded); lets the search skip positions fast."""
-    prefilter: bool = True
+    prefilter: bool
     """Every form holds four ASCII digits in a row, spaced digits or full-width digits (see prefilter.py)."""
 
 

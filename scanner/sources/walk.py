@@ -33,7 +33,23 @@ def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p) for p in patterns)
 
 
+def _kind(mode: int) -> str:
+    """What a non-regular, non-directory entry is, in the words of ``ls -l``."""
+    for test, name in ((stat.S_ISFIFO, "fifo"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISLNK, "symlink")):
+        if test(mode):
+            return name
+    return "special file"
+
+
 def _walk_dir(root: str, options: WalkOptions) -> Iterator[str | Unwalkable]:
+    # directories already entered, by (device, inode): a followed link back up (d/up -> ..) is a loop
+    try:
+        top = os.stat(root)
+    except OSError as exc:
+        yield Unwalkable(root, "unreadable", exc.strerror or "cannot stat")
+        return
+    visited = {(top.st_dev, top.st_ino)}
     stack = [root]
     while stack:
         directory = stack.pop()
@@ -50,14 +66,21 @@ def _walk_dir(root: str, options: WalkOptions) -> Iterator[str | Unwalkable]:
                 continue
             try:
                 if entry.is_symlink() and not options.follow_symlinks:
-                    continue
-                if entry.is_dir(follow_symlinks=options.follow_symlinks):
-                    subdirs.append(entry.path)
-                elif entry.is_file(follow_symlinks=options.follow_symlinks):
-                    yield entry.path
-                # sockets, FIFOs and devices are not files to scan
+                    continue  # documented: links are followed only when asked
+                st = entry.stat(follow_symlinks=options.follow_symlinks)
             except OSError as exc:
                 yield Unwalkable(entry.path, "unreadable", exc.strerror or "cannot stat")
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if (st.st_dev, st.st_ino) in visited:
+                    yield Unwalkable(entry.path, "unsupported", "symlink loop: directory already walked")
+                    continue
+                visited.add((st.st_dev, st.st_ino))
+                subdirs.append(entry.path)
+            elif stat.S_ISREG(st.st_mode):
+                yield entry.path
+            else:
+                yield Unwalkable(entry.path, "unsupported", f"not a regular file ({_kind(st.st_mode)})")
         stack.extend(reversed(subdirs))
 
 
@@ -74,4 +97,4 @@ def walk(paths: list[str], options: WalkOptions) -> Iterator[str | Unwalkable]:
         elif stat.S_ISREG(st.st_mode):
             yield path
         else:
-            yield Unwalkable(path, "unsupported", "not a regular file")
+            yield Unwalkable(path, "unsupported", f"not a regular file ({_kind(st.st_mode)})")

@@ -24,6 +24,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from scanner.sources.walk import Unwalkable, WalkOptions, walk
@@ -95,7 +96,9 @@ class Debouncer:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, debouncer: Debouncer, source: str, accept: Callable[[str], bool], on_new_dir: Callable[[str, str], None]) -> None:
+    def __init__(
+        self, debouncer: Debouncer, source: str, accept: Callable[[str], bool], on_new_dir: Callable[[str, str], None]
+    ) -> None:
         self._d = debouncer
         self._source = source
         self._accept = accept
@@ -132,7 +135,7 @@ def count_dirs(root: Path, stop_at: int) -> int:
     return n
 
 
-def start_observer(path: Path, poll: float, handler: FileSystemEventHandler) -> Observer | PollingObserver:
+def start_observer(path: Path, poll: float, handler: FileSystemEventHandler) -> BaseObserver:
     """An inotify observer, or a polling one for network mounts or when inotify watches run out."""
     if poll <= 0:
         limit = inotify_watch_limit()
@@ -148,8 +151,7 @@ def start_observer(path: Path, poll: float, handler: FileSystemEventHandler) -> 
     return observer
 
 
-def files_under(root: Path, exclude: tuple[str, ...]) -> Iterator[str]:
-    """Regular files under ``root`` (no symlinks), for reconcile walks and new directories."""
-    for item in walk([str(root)], WalkOptions(exclude=exclude)):
-        if not isinstance(item, Unwalkable):
-            yield item
+def files_under(root: Path, exclude: tuple[str, ...]) -> Iterator[str | Unwalkable]:
+    """Regular files under ``root`` (no symlinks), for reconcile walks and new directories, and
+    what could not be walked or is not a file (FIFOs, unreadable directories): never dropped."""
+    yield from walk([str(root)], WalkOptions(exclude=exclude))

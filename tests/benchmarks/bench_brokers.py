@@ -158,7 +158,8 @@ def _source(kind: str, url: str, inp: str, out: str, consumer: str):
 
     sep = "/" if kind == "mqtt" else "."
     names = [n.replace(".", sep) for n in (inp, out, "bench.quarantine", "bench.dead")]
-    spec = QueueSpec(kind, kind, url, *names, group=f"bench-{consumer}", consumer=consumer)
+    spec = QueueSpec(type=kind, name=kind, url=url, input=names[0], output=names[1], quarantine=names[2],
+                     dead_letter=names[3], group=f"bench-{consumer}", consumer=consumer)
     return open_queue(spec, KEY.encode())
 
 

@@ -51,3 +51,53 @@ def test_hostile_files_get_records_and_the_good_file_is_unchanged(tmp_path, cli_
     assert [(r["line"], r["column"], r["fingerprint"], r["confidence"]) for r in good] == [
         (r["line"], r["column"], r["fingerprint"], r["confidence"]) for r in alone if r["type"] == "finding"]
     assert p.returncode == 1 and "Traceback" not in p.stderr
+
+
+def _fd_open(pid_root: int, path: str) -> bool:
+    """True when ``path`` is open in the process ``pid_root`` or one of its children (the workers)."""
+    pids = [pid_root]
+    try:
+        pids += [int(p) for p in open(f"/proc/{pid_root}/task/{pid_root}/children").read().split()]
+    except OSError:
+        return False
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == path:
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def test_hostile_share_every_item_gets_its_record_and_every_line_parses(tmp_path, cli_env):
+    from tests.hostile_tree import N as NUM
+    from tests.hostile_tree import build, unprivileged
+
+    share = tmp_path / "share"
+    expected = build(share)
+    slow = share / "0slow.csv"  # digit-dense: the scan is still on it when we strike
+    slow.write_text("氏名,個人番号\n" + "".join(f"社員{i},{NUM}\n" for i in range(150_000)), encoding="utf-8")
+    doomed = share / "zz-deleted.txt"
+    doomed.write_text(f"個人番号：{NUM}\n", encoding="utf-8")
+    p = subprocess.Popen(unprivileged(CLI + ["scan", str(share), "-f", "jsonl", "-j", "1", "--follow-symlinks"]),
+                         env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not _fd_open(p.pid, str(slow)) and time.monotonic() < deadline and p.poll() is None:
+        time.sleep(0.01)
+    os.truncate(slow, 100)  # changed while being read
+    doomed.unlink()  # deleted after the walk, before it is opened
+    out, err = p.communicate(timeout=300)
+    text = out.decode("utf-8")  # strict
+    recs = [json.loads(line) for line in text.splitlines()]
+    got: dict[str, set[str]] = {}
+    for r in recs:
+        if r["type"] in ("finding", "not_scanned"):
+            got.setdefault(r["path"].rsplit("/", 1)[-1], set()).add("finding" if r["type"] == "finding" else r["reason"])
+    for name, outcome in expected.items():
+        assert outcome in got.get(name, set()), (name, got.get(name))
+    assert "unreadable" in got["0slow.csv"] and "unreadable" in got["zz-deleted.txt"]
+    detail = next(r["detail"] for r in recs if r["path"].endswith("0slow.csv") and r["type"] == "not_scanned")
+    assert "changed while being read" in detail
+    assert NUM not in text and NUM not in err.decode("utf-8", "replace") and b"Traceback" not in err
+    assert p.returncode == 1

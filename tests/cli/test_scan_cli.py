@@ -103,13 +103,14 @@ def test_unscanned_items_fail_only_with_fail_on_unscanned(tmp_path, cli_env):
     assert run(["scan", str(tmp_path), "--fail-on-unscanned"], cli_env).returncode == 2
 
 
-def test_missing_path_is_reported_unreadable_and_the_scan_goes_on(tmp_path, cli_env):
+def test_missing_operand_is_reported_the_scan_goes_on_and_exits_2_like_grep(tmp_path, cli_env):
     (tmp_path / "a.txt").write_text("個人番号 123456789018\n", encoding="utf-8")
     p = run(["scan", str(tmp_path / "nope"), str(tmp_path), "--format", "jsonl"], cli_env)
     recs = records(p.stdout)
     assert recs[0]["type"] == "not_scanned" and recs[0]["reason"] == "unreadable"
     assert any(r["type"] == "finding" for r in recs)
-    assert p.returncode == 1
+    assert p.returncode == 2
+    assert "cannot read 1 of the paths given" in p.stderr and "Traceback" not in p.stderr
 
 
 def test_usage_and_rule_errors_exit_2(tmp_path, cli_env):

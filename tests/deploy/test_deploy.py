@@ -91,3 +91,29 @@ def test_broker_examples_gate_dlp_in_to_dlp_out_with_the_url_from_the_environmen
     (q,) = load_serve_config(DEPLOY / "examples" / f"{name}.toml").queues
     assert (q.type, q.input, q.output, q.quarantine) == (name, "dlp.in", "dlp.out", "dlp.quarantine")
     assert q.url == "scheme://127.0.0.1:9/"
+
+
+def test_alert_rules_fire_on_the_first_finding_after_a_start_promtool_test_rules():
+    tool = _promtool()
+    p = subprocess.run([tool, "test", "rules", str(DEPLOY / "prometheus" / "tests" / "first-finding.test.yml")],
+                       capture_output=True, text=True)
+    assert p.returncode == 0 and "SUCCESS" in p.stdout, p.stdout + p.stderr
+
+
+def test_a_fresh_daemon_exports_findings_actions_and_not_scanned_at_zero():
+    m = Metrics()
+    m.start_at_zero(["hr-share"], ["outbound"], ["max_file_size", "max_ratio"])
+    text = m.exposition().decode()
+    for series in ('mynumber_dlp_findings_total{confidence="high"} 0.0',
+                   'mynumber_dlp_actions_total{action="quarantine",result="error"} 0.0',
+                   'mynumber_dlp_not_scanned_total{reason="encrypted"} 0.0',
+                   'mynumber_dlp_not_scanned_total{reason="limit:max_ratio"} 0.0',
+                   'mynumber_dlp_items_scanned_total{outcome="findings",source="hr-share"} 0.0',
+                   'mynumber_dlp_messages_total{result="diverted",source="outbound"} 0.0'):
+        assert series in text, series
+
+
+def test_grafana_seconds_since_panels_show_no_data_rather_than_1_8e9_on_a_fresh_daemon():
+    dash = (DEPLOY / "grafana" / "mynumber-dlp.json").read_text(encoding="utf-8")
+    exprs = re.findall(r'"expr": "(time\(\) - [^"]+)"', dash)
+    assert exprs and all("> 0)" in e for e in exprs), exprs

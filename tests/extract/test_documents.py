@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-
 from scanner.audit import scan_file
 from scanner.detect.finding import Confidence
 from scanner.extract.limits import Limits

@@ -39,7 +39,8 @@ def test_decoded_text_is_exact_and_numbers_are_found_on_their_line(engine, expec
     assert text.replace("カタカナ", "ｶﾀｶﾅ") == TEXT
     found = engine.scan_text(text)
     col = TEXT.splitlines()[2].index(N) + 1
-    assert [(f.line, f.column, f.confidence.label) for f in found] == [(3, col, "high"), (7, col, "high"), (11, col, "high")]
+    expected = [(3, col, "high"), (7, col, "high"), (11, col, "high")]
+    assert [(f.line, f.column, f.confidence.label) for f in found] == expected
 
 
 def test_cp932_only_characters_are_read_as_cp932():
@@ -64,6 +65,6 @@ def test_binary_content_is_refused_not_read_as_text():
 
 
 def test_invalid_bytes_become_replacement_characters_and_the_rest_is_still_read(engine):
-    data = "個人番号：".encode("utf-8") + b"\xff\xfe\xfd" + f"\nマイナンバー {N}\n".encode("utf-8")
+    data = "個人番号：".encode() + b"\xff\xfe\xfd" + f"\nマイナンバー {N}\n".encode()
     _enc, chunks = decode_stream(io.BytesIO(data))
     assert len(engine.scan_text("".join(chunks))) == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import random
 
-
 from tests.conftest import make_number
 from tests.extract.test_documents import scan
 
@@ -91,7 +90,8 @@ def test_legacy_xls_names_the_cell(engine, tmp_path):
 def test_rtf_with_unicode_escapes(engine, tmp_path):
     label = "".join(f"\\u{ord(ch)}?" for ch in "個人番号")
     path = tmp_path / "memo.rtf"
-    path.write_bytes(("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 MS Mincho;}}\\f0 " + label + f": {N}\\par }}").encode("ascii"))
+    rtf = "{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 MS Mincho;}}\\f0 " + label + f": {N}\\par }}"
+    path.write_bytes(rtf.encode("ascii"))
     found, _weak, skipped = scan(engine, path)
     assert found == {(None, N[-4:])} and skipped == []
 

@@ -8,10 +8,12 @@ import pytest
 from scanner.extract.textfile import decode_stream, iter_segments
 from tests.conftest import WIDE, make_invalid, make_number
 
+FILLER = ["本日の議事録を共有します。\n", "Please find the attached report.\n", "\n", "了解です！\n"]
+
 
 def _office_text(rng, lines=4000, density=1.0):
     out = []
-    for i in range(lines):
+    for _ in range(lines):
         r = rng.random() / density
         if r < 0.01:
             n = make_number(rng)
@@ -27,7 +29,7 @@ def _office_text(rng, lines=4000, density=1.0):
         elif r < 0.06:
             out.append("氏名,個人番号\n")
         else:
-            out.append(rng.choice(["本日の議事録を共有します。\n", "Please find the attached report.\n", "\n", "了解です！\n"]))
+            out.append(rng.choice(FILLER))
     return "".join(out)
 
 
@@ -79,7 +81,8 @@ def test_a_file_without_final_newline_and_a_huge_single_line_are_read_whole(engi
 def test_encodings_the_prefilter_cannot_read_are_decoded_whole(engine):
     text = _office_text(random.Random(7), lines=500)
     for enc in ("utf-16", "iso2022_jp"):
-        data = text.encode(enc, errors="replace") if enc != "iso2022_jp" else text.replace("\u3000", " ").encode(enc, errors="replace")
+        plain = text.replace("\u3000", " ") if enc == "iso2022_jp" else text
+        data = plain.encode(enc, errors="replace")
         found, segments = _prefiltered(engine, data, 65536)
         assert all(s.line is None for s in segments)
         assert found == _full(engine, data)

@@ -110,7 +110,14 @@ class KafkaSource:
 
     def __init__(self, url: str, input: str, output: str, quarantine: str, dead_letter: str,
                  group: str = "mynumber-dlp", consumer: str = "dlp-1", name: str = "kafka") -> None:
-        from confluent_kafka import TIMESTAMP_CREATE_TIME, Consumer, KafkaError, KafkaException, Producer, TopicPartition
+        from confluent_kafka import (
+            TIMESTAMP_CREATE_TIME,
+            Consumer,
+            KafkaError,
+            KafkaException,
+            Producer,
+            TopicPartition,
+        )
 
         self._KafkaError, self._KafkaException, self._TopicPartition = KafkaError, KafkaException, TopicPartition
         self._create_time = TIMESTAMP_CREATE_TIME
@@ -151,13 +158,15 @@ class KafkaSource:
     def _create_topics(self, settings: dict[str, str]) -> None:
         from confluent_kafka.admin import AdminClient, NewTopic
 
-        admin = AdminClient(settings)  # kept referenced until its futures are done
+        admin = AdminClient({**settings})  # kept referenced until its futures are done
         existing = admin.list_topics(timeout=ADMIN_TIMEOUT).topics
         missing = [t for t in dict.fromkeys((self.input, self.output, self.quarantine, self.dead)) if t not in existing]
         if not missing:
             return
-        futures = admin.create_topics([NewTopic(t, DEFAULT_PARTITIONS, -1) for t in missing],  # -1: the broker's replication
-                                      operation_timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT)
+        futures = admin.create_topics(
+            [NewTopic(t, DEFAULT_PARTITIONS, -1) for t in missing],  # -1: the broker's replication
+            operation_timeout=ADMIN_TIMEOUT, request_timeout=ADMIN_TIMEOUT,
+        )
         for future in futures.values():
             try:
                 future.result()
@@ -228,12 +237,14 @@ class KafkaSource:
             if exc.args[0].fatal():
                 raise
             # e.g. a rebalance under way: the next owner of a partition re-reads from the last commit
-            log.warning("queue %s: offset commit failed (%s); retried with the next batch", self.name, exc.args[0].name())
+            log.warning("queue %s: offset commit failed (%s); retried with the next batch", self.name,
+                        exc.args[0].name())
             return
         for tp in result or []:
             key = (tp.topic, tp.partition)
             if tp.error is not None:
-                log.warning("queue %s: offset commit failed on partition %d (%s)", self.name, tp.partition, tp.error.name())
+                log.warning("queue %s: offset commit failed on partition %d (%s)", self.name, tp.partition,
+                            tp.error.name())
             elif self._done.get(key) == tp.offset:
                 del self._done[key]
 
@@ -275,7 +286,8 @@ class KafkaSource:
     def _send(self, topic: str, msg: Message, body: bytes, extra: dict[str, str], reports: list[Any]) -> None:
         """Produce with the original key, headers and create time; the delivery report goes to ``reports``."""
         rec: _Record = msg.handle
-        headers = [(k, v) for k, v in rec.headers if k not in extra] + [(k, v.encode()) for k, v in extra.items()]
+        headers: list[tuple[str, str | bytes | None]] = [(k, v) for k, v in rec.headers if k not in extra]
+        headers += [(k, v.encode()) for k, v in extra.items()]
         kwargs: dict[str, Any] = {"timestamp": rec.timestamp} if rec.timestamp is not None else {}
         value = None if rec.tombstone and body == b"" else body
         self.producer.produce(topic, value=value, key=rec.key, headers=headers,
@@ -333,7 +345,7 @@ class KafkaSource:
         watermark less this consumer's position where it holds the partition, else less the
         group's committed offset (each daemon reports the whole group's lag, as with Redis).
         None until this consumer has joined the group."""
-        TopicPartition = self._TopicPartition
+        TopicPartition = self._TopicPartition  # noqa: N806 - a class
         held = [tp for tp in self.consumer.assignment() if tp.topic == self.input]
         if not held:
             return None

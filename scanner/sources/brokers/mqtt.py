@@ -33,8 +33,8 @@ class MqttSource:
         redelivery): the fingerprint key, so ids agree across restarts. A plain hash of a
         payload could be reversed when the payload is just a number."""
         import paho.mqtt.client as mqtt
-        from paho.mqtt.properties import Properties
         from paho.mqtt.packettypes import PacketTypes
+        from paho.mqtt.properties import Properties
 
         self.name = name
         self.input, self.output, self.quarantine, self.dead = input, output, quarantine, dead_letter

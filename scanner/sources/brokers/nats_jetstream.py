@@ -63,7 +63,7 @@ class NatsJetStreamSource:
 
         try:
             return await self.sub.fetch(n, timeout=timeout)
-        except (nats.errors.TimeoutError, asyncio.TimeoutError):
+        except (TimeoutError, nats.errors.TimeoutError):
             return []
 
     def receive(self, max_messages: int, timeout: float) -> list[Message]:
@@ -99,7 +99,9 @@ class NatsJetStreamSource:
         for o in outcomes:
             m = o.msg
             if o.action == "dead_lettered":
-                publishes.append(self.js.publish(self.dead, m.body, headers={**m.headers, **_dead_headers(m, o.reason)}))
+                publishes.append(
+                    self.js.publish(self.dead, m.body, headers={**m.headers, **_dead_headers(m, o.reason)})
+                )
             elif o.action == "diverted":
                 publishes.append(self.js.publish(self.quarantine, m.body, headers={**m.headers, **o.headers}))
             else:

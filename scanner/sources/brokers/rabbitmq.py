@@ -147,7 +147,10 @@ class RabbitMqSource:
         self._publish(self.quarantine, msg, msg.body, headers)
 
     def dead_letter(self, msg: Message, reason: str) -> None:
-        self._publish(self.dead, msg, msg.body, {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)})
+        self._publish(
+            self.dead, msg, msg.body,
+            {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)},
+        )
         self.ack(msg)
 
     def ack(self, msg: Message) -> None:

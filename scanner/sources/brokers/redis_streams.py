@@ -5,11 +5,13 @@ dead consumer are claimed (XAUTOCLAIM)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from scanner.sources.brokers.base import Message
 
 PAYLOAD_FIELD = "payload"
+_Entries = list[tuple[bytes, dict[bytes, bytes]]]
+"""XREADGROUP's reply for one stream as this client gets it (RESP2, bytes: no ``decode_responses``)."""
 CLAIM_IDLE_MS = 30_000
 """Entries unacknowledged this long are taken over from a consumer that died."""
 
@@ -37,13 +39,19 @@ class RedisStreamsSource:
 
     def _message(self, entry_id: bytes, fields: dict[bytes, bytes], deliveries: int) -> Message:
         body = fields.get(PAYLOAD_FIELD.encode(), b"")
-        headers = {k.decode(errors="replace"): v.decode(errors="replace") for k, v in fields.items() if k != PAYLOAD_FIELD.encode()}
+        headers = {
+            k.decode(errors="replace"): v.decode(errors="replace")
+            for k, v in fields.items()
+            if k != PAYLOAD_FIELD.encode()
+        }
         return Message(entry_id.decode(), body, headers, deliveries, {"stream": self.input})
 
     def receive(self, max_messages: int, timeout: float) -> list[Message]:
         out: list[Message] = []
         # first what a dead consumer left pending
-        _next, claimed, *_ = self.r.xautoclaim(self.input, self.group, self.consumer, CLAIM_IDLE_MS, "0-0", count=max_messages)
+        _next, claimed, *_ = self.r.xautoclaim(
+            self.input, self.group, self.consumer, CLAIM_IDLE_MS, "0-0", count=max_messages
+        )
         for entry_id, fields in claimed:
             if fields is not None:
                 out.append(self._message(entry_id, fields, self._deliveries(entry_id)))
@@ -51,8 +59,11 @@ class RedisStreamsSource:
             return out
         # then our own pending (after a restart), then new entries
         for start in ("0", ">"):
-            resp = self.r.xreadgroup(self.group, self.consumer, {self.input: start}, count=max_messages,
-                                     block=None if start == "0" else int(timeout * 1000))
+            # redis-py types the reply for every protocol and decoding (RESP3 dicts, str); this client's is RESP2 bytes
+            resp = cast("list[tuple[bytes, _Entries]] | None", self.r.xreadgroup(
+                self.group, self.consumer, {self.input: start}, count=max_messages,
+                block=None if start == "0" else int(timeout * 1000),
+            ))
             for _stream, entries in resp or []:
                 for entry_id, fields in entries:
                     if fields:

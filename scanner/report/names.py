@@ -1,0 +1,80 @@
+"""How paths and member names appear in every output, alert and log line.
+
+File names on a Linux share are bytes. Python hands names that are not valid UTF-8
+(CP932 names copied from old Windows systems) over as ``str`` with each undecodable
+byte as a lone surrogate (``\\udc8f``, PEP 383), which no UTF-8 output can carry. So:
+
+- each undecodable byte is shown as ``\\x8f`` and each control character (a newline
+  in a name) as ``\\x0a``, so every output line stays valid UTF-8 and one record per line;
+- check-digit-valid 12-digit numbers in names are masked (``********9018``) unless the
+  operator asks for raw names (``--raw-paths``);
+- when the shown name is not the name itself, ``<field>_bytes`` carries the exact bytes
+  (base64 of the name as it is on disk, after masking), so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from scanner.detect.names import mask_name
+
+_CONTROL = {c for c in range(0x20)} | {0x7F}
+
+
+def _escape_bytes(raw: bytes) -> str:
+    return "".join(chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}" for b in raw)
+
+
+def _escape_component(part: str) -> str:
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in part):
+        # not UTF-8 on disk: show every non-ASCII byte, not the accidental UTF-8 pieces inside it
+        return _escape_bytes(part.encode("utf-8", "surrogateescape" if _escapable(part) else "surrogatepass"))
+    return "".join(f"\\x{ord(ch):02x}" if ord(ch) in _CONTROL else ch for ch in part)
+
+
+def _escapable(part: str) -> bool:
+    return all(0xDC80 <= ord(ch) <= 0xDCFF for ch in part if 0xD800 <= ord(ch) <= 0xDFFF)
+
+
+def escape_name(name: str) -> str:
+    """Control characters as ``\\xNN``; a path component that is not UTF-8 on disk with each of its
+    non-ASCII bytes as ``\\xNN`` (as ``ls -b`` does); everything else as it is."""
+    return "/".join(_escape_component(part) for part in name.split("/"))
+
+
+def shown_name(name: str, raw: bool = False) -> str:
+    """A path or member name as outputs show it: numbers masked (unless ``raw``), then escaped."""
+    return escape_name(name if raw else mask_name(name))
+
+
+def name_bytes(name: str, raw: bool = False) -> str | None:
+    """Base64 of the name's bytes on disk (masked unless ``raw``) when ``shown_name`` is not
+    the name itself; None when the shown name is exact."""
+    source = name if raw else mask_name(name)
+    if escape_name(source) == source:
+        return None
+    data = source.encode("utf-8", "surrogateescape" if _escapable(source) else "surrogatepass")
+    return base64.b64encode(data).decode("ascii")
+
+
+def present(rec: dict, raw: bool = False) -> dict:
+    """A record with its ``path`` and ``member`` as outputs show them (adds ``*_bytes`` when needed)."""
+    out = dict(rec)
+    for key in ("path", "member"):
+        value = rec.get(key)
+        if isinstance(value, str):
+            out[key] = shown_name(value, raw)
+            exact = name_bytes(value, raw)
+            if exact is not None:
+                out[f"{key}_bytes"] = exact
+    return out
+
+
+def present_alert(alert: dict) -> dict:
+    """An alert as every sink writes it: its path, and the member of each finding and
+    not-scanned item it lists, shown as in records (numbers masked, bytes escaped)."""
+    out = present(alert)
+    for key in ("details", "not_scanned"):
+        if isinstance(alert.get(key), list):
+            out[key] = [present(item) if isinstance(item, dict) else item for item in alert[key]]
+    return out

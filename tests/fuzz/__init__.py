@@ -1,0 +1,1 @@
+"""Fuzzing the extractors: seeds, harness, runner (see README.md)."""
