@@ -95,3 +95,20 @@ def test_mail_the_parser_gives_up_on_is_corrupt_and_its_text_still_read(engine, 
     found, _weak, skipped = scan(engine, path)
     assert skipped == [(None, "corrupt")]
     assert found == {(None, TAIL)}
+
+
+def test_legacy_excel_warnings_never_reach_stdout(engine, tmp_path, capfd):
+    # xlrd writes its warnings to stdout by default ("WARNING *** file size ... not 512 + multiple of
+    # sector size"), in the middle of the JSONL records
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("名簿").write(0, 0, f"個人番号 {N}")
+    buf = io.BytesIO()
+    book.save(buf)
+    path = tmp_path / "padded.xls"
+    path.write_bytes(buf.getvalue() + b"\0" * 100)
+    found, _weak, _skipped = scan(engine, path)
+    out = capfd.readouterr()
+    assert out.out == "" and out.err == ""
+    assert {t for _m, t in found} == {TAIL}
