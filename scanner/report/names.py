@@ -42,19 +42,26 @@ def escape_name(name: str) -> str:
     return "/".join(_escape_component(part) for part in name.split("/"))
 
 
+def _shown(name: str, raw: bool) -> tuple[str, str | None]:
+    """(shown name, base64 of the exact bytes or None when the shown name is exact): the name
+    is masked once (unless ``raw``) and escaped once, for both."""
+    source = name if raw else mask_name(name)
+    shown = escape_name(source)
+    if shown == source:
+        return shown, None
+    data = source.encode("utf-8", "surrogateescape" if _escapable(source) else "surrogatepass")
+    return shown, base64.b64encode(data).decode("ascii")
+
+
 def shown_name(name: str, raw: bool = False) -> str:
     """A path or member name as outputs show it: numbers masked (unless ``raw``), then escaped."""
-    return escape_name(name if raw else mask_name(name))
+    return _shown(name, raw)[0]
 
 
 def name_bytes(name: str, raw: bool = False) -> str | None:
     """Base64 of the name's bytes on disk (masked unless ``raw``) when ``shown_name`` is not
     the name itself; None when the shown name is exact."""
-    source = name if raw else mask_name(name)
-    if escape_name(source) == source:
-        return None
-    data = source.encode("utf-8", "surrogateescape" if _escapable(source) else "surrogatepass")
-    return base64.b64encode(data).decode("ascii")
+    return _shown(name, raw)[1]
 
 
 def present(rec: dict, raw: bool = False) -> dict:
@@ -63,8 +70,7 @@ def present(rec: dict, raw: bool = False) -> dict:
     for key in ("path", "member"):
         value = rec.get(key)
         if isinstance(value, str):
-            out[key] = shown_name(value, raw)
-            exact = name_bytes(value, raw)
+            out[key], exact = _shown(value, raw)
             if exact is not None:
                 out[f"{key}_bytes"] = exact
     return out
