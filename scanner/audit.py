@@ -23,7 +23,16 @@ from scanner.extract.dispatch import extract
 from scanner.extract.errors import unscanned
 from scanner.extract.limits import Budget, Limits
 from scanner.extract.parts import Context, Unscanned, join_member
-from scanner.report.records import Record, Summary, finding_record, not_scanned_record
+from scanner.report.records import (
+    FileDone,
+    FindingRecord,
+    NotScannedRecord,
+    Record,
+    ScanItem,
+    Summary,
+    finding_record,
+    not_scanned_record,
+)
 from scanner.sources.walk import Unwalkable, WalkOptions, walk
 from scanner.workers import WorkerLimits, WorkerPool
 
@@ -71,7 +80,7 @@ class _NamesSeen:
         self.engine, self.path, self.min_confidence = engine, path, min_confidence
         self.seen: set[str] = set()
 
-    def member(self, member: str | None) -> Iterator[Record]:
+    def member(self, member: str | None) -> Iterator[FindingRecord]:
         """Records for the components of ``member`` not seen before (``a.zip/b/c.txt``: each level)."""
         if not member:
             return
@@ -86,7 +95,7 @@ class _NamesSeen:
                     yield finding_record(self.path, key, finding)
 
 
-def name_records(engine: Engine, path: str, min_confidence: Confidence) -> Iterator[Record]:
+def name_records(engine: Engine, path: str, min_confidence: Confidence) -> Iterator[FindingRecord]:
     """Findings for numbers written in a file's own name."""
     for finding in name_findings(engine, os.path.basename(path)):
         if finding.confidence >= min_confidence:
@@ -95,46 +104,47 @@ def name_records(engine: Engine, path: str, min_confidence: Confidence) -> Itera
 
 def scan_file(
     engine: Engine, path: str, min_confidence: Confidence, limits: Limits = Limits(), digest: bool = False
-) -> Iterator[Record]:
-    """Records for one file as they are produced; the last item is a ``_file`` bookkeeping record
+) -> Iterator[ScanItem]:
+    """Records for one file as they are produced; the last item is its ``FileDone``
     (with the content's SHA-256 when ``digest``: the daemon keeps it in its state)."""
     yield from name_records(engine, path, min_confidence)
     try:
         f = open(path, "rb")
     except OSError as exc:
         yield not_scanned_record(path, None, "unreadable", exc.strerror or "cannot open")
-        yield {"type": "_file", "size": 0, "scanned": False}
+        yield FileDone(0, scanned=False)
         return
     with f:
         before = os.fstat(f.fileno())
         size = before.st_size
         if size > limits.max_file_size:
             yield not_scanned_record(path, None, "limit:max_file_size", f"{size} bytes")
-            yield {"type": "_file", "size": size, "scanned": False}
+            yield FileDone(size, scanned=False)
             return
         scanned = True
         for rec in scan_stream(engine, path, f, limits, min_confidence):
-            if rec["type"] == "not_scanned" and rec["member"] is None:
+            if isinstance(rec, NotScannedRecord) and rec.member is None:
                 scanned = False
             yield rec
-        done: Record = {"type": "_file", "size": size, "scanned": scanned}
+        changed = False
         after = os.fstat(f.fileno())
         if (after.st_size, after.st_mtime_ns) != (size, before.st_mtime_ns):
             # truncated, grown or rewritten under us: what was read is not the file any more
             yield not_scanned_record(
                 path, None, "unreadable", f"changed while being read ({size} -> {after.st_size} bytes)"
             )
-            done.update(scanned=False, changed=True)
+            scanned, changed = False, True
+        sha256 = None
         if digest:
             try:
                 f.seek(0)
-                done["sha256"] = hashlib.file_digest(f, "sha256").hexdigest()
+                sha256 = hashlib.file_digest(f, "sha256").hexdigest()
             except OSError:
                 pass
-    yield done
+    yield FileDone(size, scanned, changed, sha256)
 
 
-def _scan_records(engine: Engine, min_confidence: Confidence, limits: Limits, path: str) -> Iterator[Record]:
+def _scan_records(engine: Engine, min_confidence: Confidence, limits: Limits, path: str) -> Iterator[ScanItem]:
     return scan_file(engine, path, min_confidence, limits)
 
 
@@ -168,18 +178,18 @@ def run_audit(
 
 
 def _collect(
-    records: Iterable[Record],
+    records: Iterable[ScanItem],
     summary: Summary,
     emit: Callable[[Record], None],
     progress: Callable[[int, int], None] | None,
 ) -> None:
     for rec in records:
-        if rec["type"] == "_file":
-            if rec["scanned"]:
+        if isinstance(rec, FileDone):
+            if rec.scanned:
                 summary.files_scanned += 1
-                summary.bytes_scanned += rec["size"]
+                summary.bytes_scanned += rec.size
             if progress is not None:
-                progress(1, rec["size"])
+                progress(1, rec.size)
             continue
         summary.count(rec)
         emit(rec)

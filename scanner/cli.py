@@ -25,9 +25,9 @@ from scanner.detect.finding import Confidence
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.keyfile import ResolvedKey, resolve_key
 from scanner.privacy.known_numbers import fingerprints_from_texts, load_list, write_list
-from scanner.report.formats import CsvWriter, JsonlWriter, JsonWriter, TextWriter, Writer
-from scanner.report.names import name_bytes, present, shown_name
-from scanner.report.records import Record, Summary, safe_detail
+from scanner.report.formats import CsvWriter, JsonlWriter, JsonWriter, Presented, TextWriter, Writer
+from scanner.report.names import name_bytes, shown_name
+from scanner.report.records import safe_detail
 from scanner.report.sarif import SarifWriter
 from scanner.rules.loader import RuleError, load_ruleset, shipped_rules_dir
 from scanner.rules.model import Ruleset
@@ -77,22 +77,6 @@ def _ruleset(dirs: list[Path]) -> Ruleset:
         return load_ruleset(dirs)
     except RuleError as exc:
         raise UsageError(f"rules: {exc}") from None
-
-
-class _Presenting:
-    """Hands records to a writer with paths and member names as outputs show them
-    (numbers in names masked unless ``raw``, undecodable bytes and control characters escaped)."""
-
-    def __init__(self, writer: Writer, raw: bool, rename: dict[str, str] | None = None) -> None:
-        self.writer, self.raw, self.rename = writer, raw, rename or {}
-
-    def record(self, rec: Record) -> None:
-        if rec.get("path") in self.rename:
-            rec = {**rec, "path": self.rename[rec["path"]]}
-        self.writer.record(present(rec, self.raw))
-
-    def close(self, summary: Summary) -> None:
-        self.writer.close(summary)
 
 
 def _writer(fmt: str, out: TextIO, ruleset: Ruleset) -> Writer:
@@ -170,7 +154,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             spooled = stack.enter_context(spool_stdin(config.limits.max_file_size))
             paths = [spooled if p == STDIN_OPERAND else p for p in paths]
             rename = {spooled: STDIN_OPERAND}
-        writer = _Presenting(_writer(args.format, out, ruleset), args.raw_paths, rename)
+        writer = Presented(_writer(args.format, out, ruleset), args.raw_paths, rename)
         missing = _missing_operands(paths, rename)
         summary = run_audit(engine, paths, options, writer.record, progress.step, progress.total)
         progress.close()
@@ -301,17 +285,23 @@ def _serve_config(args: argparse.Namespace):
 
 
 def _layout_notes(cfg) -> list[str]:
-    """Refuse (exit 2) a layout whose watches lie inside the daemon's own directories."""
+    """Refuse (exit 2) a layout whose watches lie inside the daemon's own directories, or whose
+    alerts would go nowhere; what deserves only a warning is returned."""
+    from scanner.config import check_alert_destinations
     from scanner.sources.protected import LayoutError, check_layout
 
     try:
+        check_alert_destinations(cfg)
         return check_layout(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log, [w.path for w in cfg.watches])
+    except ConfigError as exc:
+        raise UsageError(f"config: {exc}") from None
     except LayoutError as exc:
         raise UsageError(str(exc)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from scanner.daemon import Daemon, setup_logging
+    from scanner.serve.logs import setup_logging
+    from scanner.serve.server import Server
 
     cfg, overrides = _serve_config(args)
     notes = _layout_notes(cfg)
@@ -320,7 +310,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         logging.getLogger("mynumber_dlp").warning("%s", note)
     _ruleset(list(cfg.scan.rules_dirs))  # fail early, with a clear message
     key = _key(cfg.scan).key
-    return Daemon(cfg, key, args.config, overrides).run()
+    return Server(cfg, key, args.config, overrides).run()
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:

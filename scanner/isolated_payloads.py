@@ -12,7 +12,7 @@ from scanner.detect.finding import Confidence
 from scanner.extract.limits import Limits
 from scanner.extract.payload import scan_payload
 from scanner.privacy.fingerprint import Fingerprinter
-from scanner.report.records import Record
+from scanner.report.records import FileDone, Record, ScanItem
 from scanner.rules.model import Ruleset
 from scanner.workers import StartMethod, WorkerLimits, WorkerPool
 
@@ -44,10 +44,10 @@ class WorkerEngine:
 class PayloadScanner(WorkerEngine):
     """Picklable scan function for a payload worker."""
 
-    def __call__(self, job: PayloadJob) -> Iterator[Record]:
+    def __call__(self, job: PayloadJob) -> Iterator[ScanItem]:
         name, body = job
         yield from scan_payload(self.engine(), name, body, self.limits, self.min_confidence)
-        yield {"type": "_file", "size": len(body), "scanned": True}
+        yield FileDone(len(body), scanned=True)
 
 
 class IsolatedPayloads:
@@ -66,5 +66,5 @@ class IsolatedPayloads:
         self._pool.__exit__(*exc)
 
     def __call__(self, name: str, body: bytes) -> list[Record]:
-        """Records of one payload (without the ``_file`` bookkeeping record)."""
-        return [r for r in self._pool.scan([(name, body)]) if r["type"] != "_file"]
+        """Records of one payload (without its ``FileDone``)."""
+        return [r for r in self._pool.scan([(name, body)]) if not isinstance(r, FileDone)]

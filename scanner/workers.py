@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 from typing import Any, Literal, cast
 
-from scanner.report.records import Record, not_scanned_record
+from scanner.report.records import FileDone, ScanItem, not_scanned_record
 
 GRACE_SECONDS = 5.0
 """Time past a file's scan-time limit before its worker is killed (the worker reports the limit itself first)."""
@@ -32,9 +32,9 @@ BATCH_RECORDS = 256
 FLUSH_SECONDS = 0.2
 """Longest a record waits in a worker before it is sent."""
 
-ScanOne = Callable[[Any], Iterable[Record]]
-"""Scans one item in the worker (a path, or a ``(name, payload)`` pair); its last record is
-the ``_file`` bookkeeping record."""
+ScanOne = Callable[[Any], Iterable[ScanItem]]
+"""Scans one item in the worker (a path, or a ``(name, payload)`` pair); its last item is
+its ``FileDone``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ class _Outbox:
 
     def __init__(self, conn: multiprocessing.connection.Connection) -> None:
         self._conn = conn
-        self._batch: list[Record] = []
+        self._batch: list[ScanItem] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._tick, daemon=True)
@@ -71,7 +71,7 @@ class _Outbox:
             if final:
                 self._conn.send(None)  # end of this file
 
-    def put(self, rec: Record) -> None:
+    def put(self, rec: ScanItem) -> None:
         with self._lock:
             self._batch.append(rec)
             full = len(self._batch) >= BATCH_RECORDS
@@ -112,7 +112,7 @@ def _serve(conn: multiprocessing.connection.Connection, scan: ScanOne, limits: W
                 outbox.put(rec)
         except MemoryError:
             outbox.put(not_scanned_record(item_name(item), None, "limit:max_memory", "the worker ran out of memory"))
-            outbox.put({"type": "_file", "size": 0, "scanned": False})
+            outbox.put(FileDone(0, scanned=False))
         outbox.flush(final=True)
 
 
@@ -175,14 +175,14 @@ class WorkerPool:
         self._workers[self._workers.index(w)] = fresh
         return fresh
 
-    def scan(self, paths: Iterable[Any]) -> Iterator[Record]:
+    def scan(self, paths: Iterable[Any]) -> Iterator[ScanItem]:
         """Records of every path (or ``(name, payload)`` item), one after another in input order.
 
         Consume the iterator to its end before calling ``scan`` again: the workers'
         last messages are read only then.
         """
         todo = deque(enumerate(paths))
-        results: dict[int, list[Record]] = {}
+        results: dict[int, list[ScanItem]] = {}
         finished: set[int] = set()
         next_out = 0
         while todo or any(w.path is not None for w in self._workers) or next_out in results:
@@ -211,7 +211,7 @@ class WorkerPool:
                 batch, results[next_out] = results[next_out], []
                 yield from batch
 
-    def _receive(self, w: _Worker, results: dict[int, list[Record]], finished: set[int]) -> None:
+    def _receive(self, w: _Worker, results: dict[int, list[ScanItem]], finished: set[int]) -> None:
         try:
             msg = w.conn.recv()
         except (EOFError, OSError):
@@ -227,12 +227,14 @@ class WorkerPool:
         else:
             results[w.index].extend(msg)
 
-    def _fail(self, w: _Worker, results: dict[int, list[Record]], finished: set[int], reason: str, detail: str) -> None:
+    def _fail(
+        self, w: _Worker, results: dict[int, list[ScanItem]], finished: set[int], reason: str, detail: str
+    ) -> None:
         path, index = w.path, w.index
         assert path is not None
         self._replace(w)
         results[index].append(not_scanned_record(item_name(path), None, reason, detail))
-        results[index].append({"type": "_file", "size": _size(path), "scanned": False})
+        results[index].append(FileDone(_size(path), scanned=False))
         finished.add(index)
 
 

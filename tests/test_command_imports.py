@@ -8,8 +8,7 @@ import sys
 
 import pytest
 
-DAEMON_MODULES = ("scanner.daemon", "scanner.gate", "scanner.sources.brokers", "watchdog", "prometheus_client",
-                  "scanner.metrics")
+DAEMON_MODULES = ("scanner.serve", "scanner.sources.brokers", "scanner.sources.watch", "watchdog", "prometheus_client")
 
 
 @pytest.mark.parametrize("argv", [

@@ -11,6 +11,7 @@ import time
 from scanner.detect.finding import Confidence
 from scanner.extract.limits import Limits
 from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner
+from scanner.report.records import record_dict
 from tests.conftest import TEST_KEY, make_number
 
 
@@ -30,6 +31,20 @@ class HostileParser(PayloadScanner):
         return super().__call__(job)
 
 
+class AsDicts:
+    """Records of an isolated scan as the contract's objects."""
+
+    def __init__(self, scan: IsolatedPayloads) -> None:
+        self.scan = scan
+
+    def __enter__(self):
+        self.scan.__enter__()
+        return lambda name, body: [record_dict(r) for r in self.scan(name, body)]
+
+    def __exit__(self, *exc) -> None:
+        self.scan.__exit__(*exc)
+
+
 def isolated(ruleset, limits: Limits) -> IsolatedPayloads:
     scanner = HostileParser(ruleset, TEST_KEY, frozenset(), Confidence.LOW, limits)
     return IsolatedPayloads(scanner, limits)  # forkserver, as the daemon: pytest runs threads
@@ -37,7 +52,7 @@ def isolated(ruleset, limits: Limits) -> IsolatedPayloads:
 
 def test_a_payload_that_kills_its_worker_is_not_scanned_and_the_next_one_is(ruleset):
     n = make_number(random.Random(1))
-    with isolated(ruleset, Limits(max_memory=768 << 20, max_scan_time=2)) as scan:
+    with AsDicts(isolated(ruleset, Limits(max_memory=768 << 20, max_scan_time=2))) as scan:
         crashed = scan("q:1", b"ABORT")
         assert [(r["type"], r["reason"]) for r in crashed] == [("not_scanned", "error")]
         assert "signal 6" in crashed[0]["detail"]
@@ -46,7 +61,7 @@ def test_a_payload_that_kills_its_worker_is_not_scanned_and_the_next_one_is(rule
 
 
 def test_a_hanging_payload_is_cut_off_at_the_scan_time_limit(ruleset):
-    with isolated(ruleset, Limits(max_memory=768 << 20, max_scan_time=1)) as scan:
+    with AsDicts(isolated(ruleset, Limits(max_memory=768 << 20, max_scan_time=1))) as scan:
         started = time.monotonic()
         hung = scan("q:1", b"HANG")
         assert [r["reason"] for r in hung] == ["limit:max_scan_time"]
@@ -55,7 +70,7 @@ def test_a_hanging_payload_is_cut_off_at_the_scan_time_limit(ruleset):
 
 
 def test_a_payload_that_exhausts_memory_hits_the_memory_limit(ruleset):
-    with isolated(ruleset, Limits(max_memory=512 << 20, max_scan_time=20)) as scan:
+    with AsDicts(isolated(ruleset, Limits(max_memory=512 << 20, max_scan_time=20))) as scan:
         bloated = scan("q:1", b"BLOAT")
         assert [r["reason"] for r in bloated] in (["limit:max_memory"], ["error"])
         assert scan("q:2", b"hello") == []

@@ -15,6 +15,7 @@ from scanner.extract import dispatch
 from scanner.extract.filetype import Kind
 from scanner.extract.limits import Limits
 from scanner.extract.parts import TextPart
+from scanner.report.records import record_dict
 from scanner.sources.walk import WalkOptions
 
 N = "123456789018"
@@ -29,7 +30,8 @@ def _files(tmp_path):
 
 def _run(engine, root, jobs=1, **limits):
     out = []
-    summary = run_audit(engine, [str(root)], AuditOptions(jobs=jobs, walk=WalkOptions(), limits=Limits(**limits)), out.append)
+    summary = run_audit(engine, [str(root)], AuditOptions(jobs=jobs, walk=WalkOptions(), limits=Limits(**limits)),
+                        lambda r: out.append(record_dict(r)))
     return out, summary
 
 

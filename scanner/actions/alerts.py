@@ -1,8 +1,8 @@
-"""Alert sinks. An alert carries masked values and fingerprints, never a number."""
+"""Alert sinks: where ``Alerter`` (``alerting.py``) sends alerts. An alert carries masked values
+and fingerprints, never a number; every sink writes the one line ``report.alerts`` makes."""
 
 from __future__ import annotations
 
-import json
 import logging
 import logging.handlers
 import os
@@ -12,9 +12,10 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TextIO
 
-from scanner.report.names import present_alert
+from scanner.actions.alerting import Alert
+from scanner.report.alerts import alert_line
 
 ALERT_LOG_MAX_BYTES = 64 * 1024 * 1024
 """The JSONL alert log rotates at this size ..."""
@@ -22,17 +23,20 @@ ALERT_LOG_BACKUPS = 10
 """... keeping this many old files."""
 
 
-class AlertSink(Protocol):
-    """Somewhere alerts go."""
+class _Raising:
+    """logging's handlers print a failed write to stderr and carry on; a sink must fail loudly
+    (the Alerter then counts it, and the item is not done)."""
 
-    def send(self, alert: dict[str, Any]) -> None: ...
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        raise  # noqa: PLE0704 - called by logging inside its except block: re-raises that error
 
-    def close(self) -> None: ...
+
+class _RotatingFile(_Raising, logging.handlers.RotatingFileHandler):
+    pass
 
 
-def _line(alert: dict[str, Any]) -> str:
-    """The one serialisation of an alert for every sink: names shown as in records, then JSON."""
-    return json.dumps(present_alert(alert), ensure_ascii=False, separators=(",", ":"))
+class _Syslog(_Raising, logging.handlers.SysLogHandler):
+    pass
 
 
 class JsonlAlertLog:
@@ -40,14 +44,14 @@ class JsonlAlertLog:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._handler = logging.handlers.RotatingFileHandler(
+        self._handler = _RotatingFile(
             path, maxBytes=ALERT_LOG_MAX_BYTES, backupCount=ALERT_LOG_BACKUPS, encoding="utf-8"
         )
         self._handler.setFormatter(logging.Formatter("%(message)s"))
         self._lock = threading.Lock()
 
-    def send(self, alert: dict[str, Any]) -> None:
-        record = logging.LogRecord("alerts", logging.WARNING, "", 0, _line(alert), None, None)
+    def send(self, alert: Alert) -> None:
+        record = logging.LogRecord("alerts", logging.WARNING, "", 0, alert_line(alert), None, None)
         with self._lock:
             self._handler.emit(record)
             self._handler.flush()
@@ -63,9 +67,9 @@ class StreamAlerts:
         self._stream = stream
         self._lock = threading.Lock()
 
-    def send(self, alert: dict[str, Any]) -> None:
+    def send(self, alert: Alert) -> None:
         with self._lock:
-            self._stream.write(_line(alert) + "\n")
+            self._stream.write(alert_line(alert) + "\n")
             self._stream.flush()
 
     def close(self) -> None:
@@ -97,13 +101,13 @@ class WebhookSink:
         self._thread = threading.Thread(target=self._deliver_loop, name="webhook", daemon=True)
         self._thread.start()
 
-    def send(self, alert: dict[str, Any]) -> None:
+    def send(self, alert: Alert) -> None:
         with self._lock:
             self._seq += 1
             name = f"{self._seq:020d}.json"
         tmp = self.spool / (name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
-            f.write(_line(alert))
+            f.write(alert_line(alert))
             f.flush()
             os.fsync(f.fileno())
         os.rename(tmp, self.spool / name)
@@ -153,15 +157,13 @@ class SyslogSink:
         else:
             host, _, port = address.rpartition(":")
             target = (host or "127.0.0.1", int(port or 514))
-        self._handler = logging.handlers.SysLogHandler(address=target, facility=logging.handlers.SysLogHandler.LOG_AUTH)
+        self._handler = _Syslog(address=target, facility=logging.handlers.SysLogHandler.LOG_AUTH)
         self._handler.ident = "mynumber-dlp: "
 
-    def send(self, alert: dict[str, Any]) -> None:
-        text = _line(alert)
+    def send(self, alert: Alert) -> None:
+        text = alert_line(alert)
         if len(text.encode()) > SYSLOG_MAX_BYTES:
-            keep = ("type", "time", "source", "path", "findings", "max_confidence", "action", "quarantine_id")
-            summary = {k: alert.get(k) for k in keep}
-            text = _line(summary)
+            text = alert_line(alert, brief=True)
         self._handler.emit(logging.LogRecord("alerts", logging.WARNING, "", 0, text, None, None))
 
     def close(self) -> None:

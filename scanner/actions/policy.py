@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from scanner.detect.finding import Confidence
-from scanner.report.records import Record
+from scanner.report.records import FindingRecord
 from scanner.schema import ConfidenceLevel, StrictModel
 
 
@@ -36,11 +36,11 @@ class Decision:
     quarantine: bool
 
 
-def _count(findings: list[Record], level: Confidence) -> int:
-    return sum(1 for f in findings if Confidence.parse(f["confidence"]) >= level)
+def _count(findings: list[FindingRecord], level: Confidence) -> int:
+    return sum(1 for f in findings if f.confidence >= level)
 
 
-def decide(policy: Policy, findings: list[Record], quarantine_enabled: bool) -> Decision:
+def decide(policy: Policy, findings: list[FindingRecord], quarantine_enabled: bool) -> Decision:
     """What to do about a file with these findings."""
     alert = _count(findings, policy.alert_min_confidence) >= policy.alert_min_findings
     quarantine = (

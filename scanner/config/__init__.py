@@ -33,12 +33,13 @@ from scanner.config.overrides import apply_overrides
 from scanner.config.paths import CONFIG_FILE_NAME, default_home
 from scanner.config.queue import ON_VIOLATION, QUEUE_TYPES, QueueSpec
 from scanner.config.scan import ScanConfig
-from scanner.config.serve import ServeConfig
+from scanner.config.serve import ServeConfig, check_alert_destinations
 from scanner.config.watch import WatchSpec
 
 __all__ = [
     "CONFIG_FILE_NAME", "DEFAULT_METRICS_ADDRESS", "ON_VIOLATION", "QUEUE_TYPES", "ConfigError", "ConfigFile",
-    "QueueSpec", "ScanConfig", "ServeConfig", "WatchSpec", "apply_overrides", "default_home", "default_serve_config",
+    "QueueSpec", "ScanConfig", "ServeConfig", "WatchSpec", "apply_overrides", "check_alert_destinations",
+    "default_home", "default_serve_config",
     "effective_config", "expand_vars", "load_scan_config", "load_serve_config", "mask_url", "parse_address",
     "read_config_file",
 ]

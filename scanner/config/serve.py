@@ -9,6 +9,7 @@ from pydantic import Field
 
 from scanner.actions.policy import Policy
 from scanner.config.address import DEFAULT_METRICS_ADDRESS, Address
+from scanner.config.errors import ConfigError
 from scanner.config.paths import ALERT_LOG_NAME, default_home
 from scanner.config.queue import QueueSpec
 from scanner.config.scan import ScanConfig
@@ -72,3 +73,12 @@ class ServeConfig(ServeSettings):
     """Key, rules, scan settings and limits."""
     source: str | None = None
     """The file this was read from; None for the embedded default."""
+
+
+def check_alert_destinations(cfg: ServeConfig) -> None:
+    """Refuse a daemon whose alerts would go nowhere: findings would be counted and never told."""
+    if cfg.alert_log is None and not cfg.alerts_to_stdout and not cfg.webhook_url and not cfg.syslog_address:
+        raise ConfigError(
+            f"{cfg.source or 'the default config'}: serve: alerts would go nowhere; set alert_log, "
+            "alerts_to_stdout, webhook_url or syslog_address"
+        )

@@ -9,7 +9,13 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scanner.detect.engine import Engine
+    from scanner.detect.finding import Confidence
+    from scanner.extract.limits import Limits
+    from scanner.report.records import Record
 
 BASE64_MIN_CHARS = 64
 """JSON string values at least this long that decode as base64 are read as embedded files."""
@@ -41,7 +47,9 @@ def embedded_files(body: bytes) -> Iterator[tuple[str, bytes]]:
                 continue
 
 
-def scan_payload(engine, name: str, body: bytes, limits, min_confidence) -> list:
+def scan_payload(
+    engine: Engine, name: str, body: bytes, limits: Limits, min_confidence: Confidence
+) -> list[Record]:
     """Records for one message body: the body by content type, plus base64 files inside JSON."""
     from scanner.audit import scan_stream
 

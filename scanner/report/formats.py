@@ -1,6 +1,8 @@
 """Writers for ``scan --format``: text, jsonl, json, csv (SARIF lives in sarif.py).
 
-A writer receives records as they are produced and the summary at the end.
+``Presented`` turns each typed record into its contract object (``record_dict``) with
+names as outputs show them (``names.present``) and hands it to a writer; a writer
+receives these objects as they are produced and the summary at the end.
 text, jsonl and csv stream; json and sarif are one document, written at the end.
 """
 
@@ -8,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
-from scanner.report.records import Record, Summary
+from scanner.report.names import present
+from scanner.report.records import Record, Summary, record_dict
 
 CSV_COLUMNS = (
     "type", "path", "member", "line", "column", "rule", "confidence", "score",
@@ -18,15 +21,37 @@ CSV_COLUMNS = (
 )
 
 
-class Writer(Protocol):
-    """Receives records, then the summary."""
+Row = dict[str, Any]
+"""A record as outputs carry it: the contract's object, names shown."""
 
-    def record(self, rec: Record) -> None: ...
+
+class Writer(Protocol):
+    """Receives rows, then the summary."""
+
+    def record(self, rec: Row) -> None: ...
 
     def close(self, summary: Summary) -> None: ...
 
 
-def _dumps(rec: Record) -> str:
+class Presented:
+    """Serialises typed records for a writer: the contract's object, with paths and member names
+    as outputs show them (numbers in names masked unless ``raw``, undecodable bytes and control
+    characters escaped); ``rename`` shows a path under another name (``-`` for stdin)."""
+
+    def __init__(self, writer: Writer, raw: bool = False, rename: dict[str, str] | None = None) -> None:
+        self.writer, self.raw, self.rename = writer, raw, rename or {}
+
+    def record(self, rec: Record) -> None:
+        row = record_dict(rec)
+        if row["path"] in self.rename:
+            row["path"] = self.rename[row["path"]]
+        self.writer.record(present(row, self.raw))
+
+    def close(self, summary: Summary) -> None:
+        self.writer.close(summary)
+
+
+def _dumps(rec: Row) -> str:
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -36,11 +61,11 @@ class JsonlWriter:
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
-    def record(self, rec: Record) -> None:
+    def record(self, rec: Row) -> None:
         self.out.write(_dumps(rec) + "\n")
 
     def close(self, summary: Summary) -> None:
-        self.out.write(_dumps(summary.record()) + "\n")
+        self.out.write(_dumps(summary.as_dict()) + "\n")
 
 
 class JsonWriter:
@@ -48,14 +73,14 @@ class JsonWriter:
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
-        self.findings: list[Record] = []
-        self.not_scanned: list[Record] = []
+        self.findings: list[Row] = []
+        self.not_scanned: list[Row] = []
 
-    def record(self, rec: Record) -> None:
+    def record(self, rec: Row) -> None:
         (self.findings if rec["type"] == "finding" else self.not_scanned).append(rec)
 
     def close(self, summary: Summary) -> None:
-        doc = {"findings": self.findings, "not_scanned": self.not_scanned, "summary": summary.record()}
+        doc = {"findings": self.findings, "not_scanned": self.not_scanned, "summary": summary.as_dict()}
         json.dump(doc, self.out, ensure_ascii=False, indent=2)
         self.out.write("\n")
 
@@ -67,7 +92,7 @@ class CsvWriter:
         self.writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
         self.writer.writeheader()
 
-    def record(self, rec: Record) -> None:
+    def record(self, rec: Row) -> None:
         row = dict(rec)
         if "reasons" in row:
             row["reasons"] = ";".join(row["reasons"])
@@ -92,7 +117,7 @@ class TextWriter:
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
-    def record(self, rec: Record) -> None:
+    def record(self, rec: Row) -> None:
         where = rec["path"] + (f" [{rec['member']}]" if rec.get("member") else "")
         if rec["type"] == "finding":
             self.out.write(

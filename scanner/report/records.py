@@ -1,37 +1,85 @@
-"""Output records of the finding contract (DESIGN.md section 3) and the scan summary."""
+"""Records of the finding contract (DESIGN.md section 3), typed, and their one serialisation.
+
+Inside the scanner a file's results travel as dataclasses: ``FindingRecord`` and
+``NotScannedRecord`` (the contract's two record types), closed by one ``FileDone``
+(bookkeeping for the caller, never output). Only ``record_dict`` (and ``Summary.as_dict``)
+turn them into the contract's JSON objects, with the contract's field order.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
 
-from scanner.detect.finding import Finding
+from scanner.detect.finding import Confidence, Finding
 from scanner.detect.names import mask_name
 
 NOT_SCANNED_REASONS = ("encrypted", "corrupt", "unsupported", "unreadable", "error")
 """Contract reasons besides ``limit:<name>``."""
 
-Record = dict[str, Any]
-
 MAX_DETAIL_CHARS = 500
 """A not_scanned detail is cut here (our words, an exception type, a size)."""
 
 
-def finding_record(path: str, member: str | None, f: Finding) -> Record:
+@dataclass(frozen=True, slots=True)
+class FindingRecord:
+    """A likely My Number in a file, member or message: never the number, only its masked form
+    and keyed fingerprint."""
+
+    type: ClassVar[str] = "finding"
+    path: str
+    member: str | None
+    """Where inside the file (``a.zip/b.docx``, ``Sheet1!B2``); None for the file itself."""
+    line: int
+    column: int
+    rule: str
+    confidence: Confidence
+    score: float
+    masked: str
+    fingerprint: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotScannedRecord:
+    """A file, member, page or message (part) that could not be read, and why."""
+
+    type: ClassVar[str] = "not_scanned"
+    path: str
+    member: str | None
+    reason: str
+    """A contract reason (``NOT_SCANNED_REASONS``) or ``limit:<name>``."""
+    detail: str
+    """Our words, an exception type, a size: never content (numbers masked)."""
+
+
+Record = FindingRecord | NotScannedRecord
+"""What a scan reports."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileDone:
+    """The last item of one file's (or payload's) stream: bookkeeping for the caller, never output."""
+
+    size: int
+    """Bytes of the file as it was opened."""
+    scanned: bool
+    """Whether the file itself was read (False when the whole file is not_scanned)."""
+    changed: bool = False
+    """The file changed while it was read (the daemon scans it again once it is quiet)."""
+    sha256: str | None = None
+    """The content's digest, when asked for (the daemon keeps it in its state)."""
+
+
+ScanItem = Record | FileDone
+"""What one file's stream yields: records, then one ``FileDone``."""
+
+
+def finding_record(path: str, member: str | None, f: Finding) -> FindingRecord:
     """One ``finding`` record."""
-    return {
-        "type": "finding",
-        "path": path,
-        "member": member,
-        "line": f.line,
-        "column": f.column,
-        "rule": f.rule,
-        "confidence": f.confidence.label,
-        "score": f.score,
-        "masked": f.masked,
-        "fingerprint": f.fingerprint,
-        "reasons": list(f.reasons),
-    }
+    return FindingRecord(
+        path, member, f.line, f.column, f.rule, f.confidence, f.score, f.masked, f.fingerprint, tuple(f.reasons)
+    )
 
 
 def safe_detail(text: str) -> str:
@@ -40,11 +88,39 @@ def safe_detail(text: str) -> str:
     return mask_name(text)[:MAX_DETAIL_CHARS]
 
 
-def not_scanned_record(path: str, member: str | None, reason: str, detail: str) -> Record:
+def not_scanned_record(path: str, member: str | None, reason: str, detail: str) -> NotScannedRecord:
     """One ``not_scanned`` record; ``reason`` is a contract reason or ``limit:<name>``."""
     if reason not in NOT_SCANNED_REASONS and not reason.startswith("limit:"):
         raise ValueError(f"not a contract reason: {reason}")
-    return {"type": "not_scanned", "path": path, "member": member, "reason": reason, "detail": safe_detail(detail)}
+    return NotScannedRecord(path, member, reason, safe_detail(detail))
+
+
+def record_dict(rec: Record) -> dict[str, Any]:
+    """The contract's JSON object for a record: ``type`` first, then the fields in order."""
+    out: dict[str, Any] = {"type": rec.type}
+    for f in fields(rec):
+        value = getattr(rec, f.name)
+        if isinstance(value, Confidence):
+            value = value.label
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def findings_of(items: list[ScanItem]) -> list[FindingRecord]:
+    """The finding records among a file's items."""
+    return [r for r in items if isinstance(r, FindingRecord)]
+
+
+def unscanned_of(items: list[ScanItem]) -> list[NotScannedRecord]:
+    """The not_scanned records among a file's items."""
+    return [r for r in items if isinstance(r, NotScannedRecord)]
+
+
+def max_confidence(findings: list[FindingRecord]) -> Confidence | None:
+    """The highest confidence among findings, or None when there are none."""
+    return max((f.confidence for f in findings), default=None)
 
 
 @dataclass(slots=True)
@@ -60,10 +136,10 @@ class Summary:
 
     def count(self, record: Record) -> None:
         """Add one finding or not_scanned record to the totals."""
-        if record["type"] == "finding":
-            self.findings[record["confidence"]] += 1
-        elif record["type"] == "not_scanned":
-            self.not_scanned[record["reason"]] = self.not_scanned.get(record["reason"], 0) + 1
+        if isinstance(record, FindingRecord):
+            self.findings[record.confidence.label] += 1
+        else:
+            self.not_scanned[record.reason] = self.not_scanned.get(record.reason, 0) + 1
 
     @property
     def total_findings(self) -> int:
@@ -73,7 +149,7 @@ class Summary:
     def total_not_scanned(self) -> int:
         return sum(self.not_scanned.values())
 
-    def record(self) -> Record:
+    def as_dict(self) -> dict[str, Any]:
         """The ``summary`` record."""
         return {
             "type": "summary",

@@ -9,7 +9,8 @@ from typing import TextIO
 from urllib.parse import quote
 
 from scanner import __version__
-from scanner.report.records import Record, Summary
+from scanner.report.formats import Row
+from scanner.report.records import Summary
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
@@ -17,7 +18,7 @@ LEVELS = {"high": "error", "medium": "warning", "low": "note"}
 FINGERPRINT_KEY = "myNumberHmac/v1"
 
 
-def _uri(rec: Record) -> str:
+def _uri(rec: Row) -> str:
     """SARIF wants URIs: ``file:///abs/%E5%90%8D`` for absolute paths, percent-encoded relative ones.
     A name that is not UTF-8 is percent-encoded from its exact bytes (``path_bytes``)."""
     exact = rec.get("path_bytes")
@@ -36,7 +37,7 @@ class SarifWriter:
         self.results: list[dict] = []
         self.notifications: list[dict] = []
 
-    def record(self, rec: Record) -> None:
+    def record(self, rec: Row) -> None:
         uri = _uri(rec)
         if rec["type"] == "finding":
             self.results.append(
@@ -93,7 +94,7 @@ class SarifWriter:
                         {"executionSuccessful": True, "toolExecutionNotifications": self.notifications}
                     ],
                     "results": self.results,
-                    "properties": {"summary": summary.record()},
+                    "properties": {"summary": summary.as_dict()},
                 }
             ],
         }

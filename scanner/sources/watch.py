@@ -95,7 +95,9 @@ class Debouncer:
         self._wake.clear()
 
 
-class _Handler(FileSystemEventHandler):
+class EventHandler(FileSystemEventHandler):
+    """Watchdog events to the debouncer: files marked, new directories walked (``on_new_dir``)."""
+
     def __init__(
         self, debouncer: Debouncer, source: str, accept: Callable[[str], bool], on_new_dir: Callable[[str, str], None]
     ) -> None:
@@ -155,3 +157,27 @@ def files_under(root: Path, exclude: tuple[str, ...]) -> Iterator[str | Unwalkab
     """Regular files under ``root`` (no symlinks), for reconcile walks and new directories, and
     what could not be walked or is not a file (FIFOs, unreadable directories): never dropped."""
     yield from walk([str(root)], WalkOptions(exclude=exclude))
+
+
+WATCHDOG_LOGGERS = "watchdog.observers"
+"""watchdog tells of a kernel event-queue overflow (IN_Q_OVERFLOW) only as a warning logged
+under this name; the events are gone, so a walk must find what they said."""
+
+
+class _OverflowListener(logging.Handler):
+    def __init__(self, on_overflow: Callable[[], None]) -> None:
+        super().__init__(logging.WARNING)
+        self._on_overflow = on_overflow
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            self._on_overflow()
+
+
+def on_events_lost(callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` whenever the kernel dropped file events (inotify queue overflow);
+    returns the function that stops listening."""
+    listener = _OverflowListener(callback)
+    logger = logging.getLogger(WATCHDOG_LOGGERS)
+    logger.addHandler(listener)
+    return lambda: logger.removeHandler(listener)

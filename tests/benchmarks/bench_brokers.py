@@ -35,13 +35,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from scanner.actions.alerting import Alerter
 from scanner.detect.engine import Engine  # noqa: E402
 from scanner.detect.finding import Confidence  # noqa: E402
 from scanner.extract.limits import Limits  # noqa: E402
-from scanner.gate import Gate, GateOptions  # noqa: E402
 from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner  # noqa: E402
 from scanner.privacy.fingerprint import Fingerprinter  # noqa: E402
 from scanner.rules.loader import load_ruleset  # noqa: E402
+from scanner.serve.message_gate import Gate, GateOptions  # noqa: E402
 from scanner.state import StateDB  # noqa: E402
 from tests.sources.brokers import servers  # noqa: E402
 
@@ -153,8 +154,8 @@ class KafkaProducer:
 
 def _source(kind: str, url: str, inp: str, out: str, consumer: str):
     """Our adapter on ``inp`` (its side outputs go to throw-away names)."""
-    from scanner.daemon import open_queue
     from scanner.config import QueueSpec
+    from scanner.sources.brokers.registry import open_queue
 
     sep = "/" if kind == "mqtt" else "."
     names = [n.replace(".", sep) for n in (inp, out, "bench.quarantine", "bench.dead")]
@@ -242,7 +243,7 @@ def gate_factory(kind: str, url: str, engine: Engine, workdir: Path, isolated: I
                 added.append(seconds)
 
         db = StateDB(workdir / f"state-{run}")
-        return Gate(source, engine, GateOptions(), [], db, observe, isolated)
+        return Gate(source, engine, GateOptions(), Alerter([]), db, observe, isolated)
     return make
 
 

@@ -64,3 +64,13 @@ def test_serve_with_a_state_dir_it_may_not_create_says_so_in_one_line(tmp_path, 
                        env=cli_env, capture_output=True, text=True, timeout=60)
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert p.stderr.strip() == f"mynumber-dlp: Permission denied: {ro / 'state'}"
+
+
+def test_a_daemon_whose_alerts_would_go_nowhere_is_refused(tmp_path, cli_env):
+    cfg = tmp_path / "serve.toml"
+    cfg.write_text(f'[serve]\nstate_dir = "{tmp_path / "state"}"\nalert_log = ""\nalerts_to_stdout = false\n'
+                   f'[[serve.watch]]\npath = "{tmp_path / "share"}"\n', encoding="utf-8")
+    for command in (["config", "check", str(cfg)], ["serve", "--config", str(cfg)]):
+        p = subprocess.run(CLI + command, env=cli_env, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 2, command
+        assert "alerts would go nowhere" in p.stderr and "Traceback" not in p.stderr

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from scanner.config import load_serve_config
-from scanner.metrics import Metrics
+from scanner.serve.metrics import Metrics
 from tests.conftest import ROOT
 
 DEPLOY = ROOT / "deploy"

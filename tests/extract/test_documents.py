@@ -18,6 +18,7 @@ import pytest
 from scanner.audit import scan_file
 from scanner.detect.finding import Confidence
 from scanner.extract.limits import Limits
+from scanner.report.records import FileDone, record_dict
 from tests.conftest import make_number
 
 RNG = random.Random(314)
@@ -26,7 +27,7 @@ D = make_number(RNG)  # a check-digit-valid distractor that must not be
 
 
 def scan(engine, path: Path, limits: Limits = Limits()):
-    records = [r for r in scan_file(engine, str(path), Confidence.LOW, limits) if r["type"] != "_file"]
+    records = [record_dict(r) for r in scan_file(engine, str(path), Confidence.LOW, limits) if not isinstance(r, FileDone)]
     found = {(r["member"], r["masked"][-4:]) for r in records if r["type"] == "finding" and r["confidence"] == "high"}
     weak = {(r["member"], r["masked"][-4:]) for r in records if r["type"] == "finding"}
     skipped = [(r["member"], r["reason"]) for r in records if r["type"] == "not_scanned"]

@@ -1,1 +1,2 @@
-"""Message-broker sources: one thin adapter per broker over its official client."""
+"""Message-broker sources: one base (``base.BrokerSource``: settling batches, routing,
+dead-letter headers) and one thin adapter per broker over its official client."""

@@ -1,7 +1,7 @@
 """Apache Kafka over confluent-kafka (librdkafka): a consumer group (``group``) reads the
 input topic, so several daemons split its partitions; forwards, diverts and dead letters
 are produced with ``acks=all`` by an idempotent producer, and the broker's acknowledgement
-is awaited before the input message counts as done (``settle`` has a whole batch in flight
+is awaited before the input message counts as done (a batch has all its produces in flight
 and waits once).
 
 Kafka acknowledges by offset, per partition, not per message. ``ack`` only records the
@@ -38,11 +38,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from scanner.sources.brokers.base import Message
+from scanner.sources.brokers.base import BrokerSource, Message
 
 log = logging.getLogger("mynumber_dlp.kafka")
 
 DEFAULT_PORT = 9092
+"""Port of a bootstrap server given without one."""
 DEFAULT_PARTITIONS = 3
 """Partitions of a topic this adapter creates: the most daemons of one group that can share it."""
 SESSION_TIMEOUT_MS = 10_000
@@ -101,15 +102,20 @@ class _Record:
     acked: bool = False
 
 
-def _dead_headers(msg: Message, reason: str) -> dict[str, str]:
-    return {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)}
+@dataclass(slots=True)
+class _Deliveries:
+    """A batch: how many produces it sent, and the delivery reports in so far (None = stored)."""
+
+    sent: int = 0
+    reports: list[Any] = field(default_factory=list)
 
 
-class KafkaSource:
+class KafkaSource(BrokerSource[_Deliveries]):
     """Consume ``input`` in group ``group``; produce to ``output`` / ``quarantine`` / ``dead_letter``."""
 
-    def __init__(self, url: str, input: str, output: str, quarantine: str, dead_letter: str,
-                 group: str = "mynumber-dlp", consumer: str = "dlp-1", name: str = "kafka") -> None:
+    default_name = "kafka"
+
+    def _open(self, url: str) -> None:
         from confluent_kafka import (
             TIMESTAMP_CREATE_TIME,
             Consumer,
@@ -121,8 +127,6 @@ class KafkaSource:
 
         self._KafkaError, self._KafkaException, self._TopicPartition = KafkaError, KafkaException, TopicPartition
         self._create_time = TIMESTAMP_CREATE_TIME
-        self.name = name
-        self.input, self.output, self.quarantine, self.dead = input, output, quarantine, dead_letter
         settings = client_settings(url)
         self._pending: dict[tuple[str, int], deque[Message]] = {}
         """Per partition, messages handed to the gate whose offsets are not committed yet, in order."""
@@ -138,22 +142,23 @@ class KafkaSource:
         self._create_topics(settings)
         # defaults the URL may tune, then the URL's settings, then what the guarantees rest on
         self.producer = Producer({
-            "client.id": consumer or name,
-            "linger.ms": 0,  # each produce is awaited: waiting for more to batch would only add latency
+            "client.id": self.consumer or self.name,
+            "linger.ms": 0,  # each batch is awaited: waiting for more to batch would only add latency
             "message.timeout.ms": int(PRODUCE_TIMEOUT * 1000),  # librdkafka gives up when we stop waiting
             "partitioner": "murmur2_random",  # a key lands on the partition Java clients would choose
             **settings, "acks": "all", "enable.idempotence": True,
         })
         conf: dict[str, Any] = {
-            "client.id": consumer or name,
+            "client.id": self.consumer or self.name,
             "session.timeout.ms": SESSION_TIMEOUT_MS, "heartbeat.interval.ms": HEARTBEAT_INTERVAL_MS,
-            **settings, "group.id": group,
+            **settings, "group.id": self.group,
             "enable.auto.commit": False, "enable.auto.offset.store": False, "auto.offset.reset": "earliest",
         }
-        if consumer:
-            conf["group.instance.id"] = consumer  # static membership: a restart takes its partitions back
-        self.consumer = Consumer(conf)
-        self.consumer.subscribe([input], on_revoke=self._on_revoke, on_lost=self._on_lost)
+        if self.consumer:
+            conf["group.instance.id"] = self.consumer  # static membership: a restart takes its partitions back
+        self.reader = Consumer(conf)
+        """The group member that reads ``input`` (``consumer`` is its name)."""
+        self.reader.subscribe([self.input], on_revoke=self._on_revoke, on_lost=self._on_lost)
 
     def _create_topics(self, settings: dict[str, str]) -> None:
         from confluent_kafka.admin import AdminClient, NewTopic
@@ -179,11 +184,11 @@ class KafkaSource:
         self._rewind()  # what the gate left unacknowledged failed: read it again
         deadline = time.monotonic() + timeout
         while True:
-            first = self.consumer.poll(max(deadline - time.monotonic(), 0.0))  # returns with the first message
+            first = self.reader.poll(max(deadline - time.monotonic(), 0.0))  # returns with the first message
             if first is None:
                 return []
             self._revoked.clear()  # poll returns nothing outdated; consume may yet serve a revoke after ``first``
-            batch = [first] + (self.consumer.consume(max_messages - 1, 0) if max_messages > 1 else [])
+            batch = [first] + (self.reader.consume(max_messages - 1, 0) if max_messages > 1 else [])
             out = [msg for msg in map(self._take, batch) if msg is not None]
             if out or time.monotonic() >= deadline:
                 return out
@@ -231,7 +236,7 @@ class KafkaSource:
         if not todo:
             return
         try:
-            result = self.consumer.commit(
+            result = self.reader.commit(
                 offsets=[self._TopicPartition(t, p, off) for (t, p), off in todo.items()], asynchronous=False)
         except self._KafkaException as exc:
             if exc.args[0].fatal():
@@ -254,7 +259,7 @@ class KafkaSource:
         for (topic, partition), queue in self._pending.items():
             if queue:
                 # seek first: if it fails, the messages stay pending and no later commit passes them
-                self.consumer.seek(self._TopicPartition(topic, partition, queue[0].handle.offset))
+                self.reader.seek(self._TopicPartition(topic, partition, queue[0].handle.offset))
                 for msg in queue:
                     if msg.handle.acked:
                         self._skip.add((topic, partition, msg.handle.offset))
@@ -283,55 +288,30 @@ class KafkaSource:
         self._again = {k: n for k, n in self._again.items() if (k[0], k[1]) not in gone}
         self._skip = {k for k in self._skip if (k[0], k[1]) not in gone}
 
-    def _send(self, topic: str, msg: Message, body: bytes, extra: dict[str, str], reports: list[Any]) -> None:
-        """Produce with the original key, headers and create time; the delivery report goes to ``reports``."""
+    def _begin_batch(self) -> _Deliveries:
+        return _Deliveries()
+
+    def _publish(self, batch: _Deliveries, destination: str, msg: Message, body: bytes,
+                 headers: dict[str, str]) -> None:
+        """Produce with the original key, headers (bytes, duplicates, order; the gate's replace
+        those of the same name) and create time; the delivery report goes to ``batch``."""
         rec: _Record = msg.handle
-        headers: list[tuple[str, str | bytes | None]] = [(k, v) for k, v in rec.headers if k not in extra]
-        headers += [(k, v.encode()) for k, v in extra.items()]
+        out: list[tuple[str, str | bytes | None]] = [(k, v) for k, v in rec.headers if k not in headers]
+        out += [(k, v.encode()) for k, v in headers.items()]
         kwargs: dict[str, Any] = {"timestamp": rec.timestamp} if rec.timestamp is not None else {}
         value = None if rec.tombstone and body == b"" else body
-        self.producer.produce(topic, value=value, key=rec.key, headers=headers,
-                              on_delivery=lambda err, _m: reports.append(err), **kwargs)
+        self.producer.produce(destination, value=value, key=rec.key, headers=out,
+                              on_delivery=lambda err, _m: batch.reports.append(err), **kwargs)
+        batch.sent += 1
 
-    def _wait(self, reports: list[Any], expected: int) -> None:
-        """Until the broker has acknowledged ``expected`` produces (acks=all); raises if any failed."""
+    def _confirm(self, batch: _Deliveries) -> None:
+        """Until the broker has acknowledged every produce of ``batch`` (acks=all); raises if any failed."""
         self.producer.flush(PRODUCE_TIMEOUT + 5)  # librdkafka reports a timeout itself after PRODUCE_TIMEOUT
-        if len(reports) < expected:
+        if len(batch.reports) < batch.sent:
             raise TimeoutError(f"no acknowledgement from Kafka within {PRODUCE_TIMEOUT:.0f} s")
-        failed = next((err for err in reports if err is not None), None)
+        failed = next((err for err in batch.reports if err is not None), None)
         if failed is not None:
             raise self._KafkaException(failed)
-
-    def _produce(self, topic: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
-        reports: list[Any] = []
-        self._send(topic, msg, body, extra, reports)
-        self._wait(reports, 1)
-
-    def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
-        self._produce(self.output, msg, msg.body if body is None else body, headers or {})
-
-    def divert(self, msg: Message, headers: dict[str, str]) -> None:
-        self._produce(self.quarantine, msg, msg.body, headers)
-
-    def dead_letter(self, msg: Message, reason: str) -> None:
-        self._produce(self.dead, msg, msg.body, _dead_headers(msg, reason))
-        self.ack(msg)
-
-    def settle(self, outcomes: list[Any]) -> None:
-        """A batch's produces in flight together; once the broker has them all, all are done.
-        If any failed, none is: the batch is read again (what did reach its topic comes twice)."""
-        reports: list[Any] = []
-        for o in outcomes:
-            m = o.msg
-            if o.action == "dead_lettered":
-                self._send(self.dead, m, m.body, _dead_headers(m, o.reason), reports)
-            elif o.action == "diverted":
-                self._send(self.quarantine, m, m.body, o.headers, reports)
-            else:
-                self._send(self.output, m, m.body if o.body is None else o.body, o.headers, reports)
-        self._wait(reports, len(outcomes))
-        for o in outcomes:
-            self.ack(o.msg)
 
     def ack(self, msg: Message) -> None:
         msg.handle.acked = True  # committed with the next batch, once all before it are done too
@@ -346,21 +326,21 @@ class KafkaSource:
         group's committed offset (each daemon reports the whole group's lag, as with Redis).
         None until this consumer has joined the group."""
         TopicPartition = self._TopicPartition  # noqa: N806 - a class
-        held = [tp for tp in self.consumer.assignment() if tp.topic == self.input]
+        held = [tp for tp in self.reader.assignment() if tp.topic == self.input]
         if not held:
             return None
-        meta = self.consumer.list_topics(self.input, timeout=LAG_TIMEOUT).topics.get(self.input)
+        meta = self.reader.list_topics(self.input, timeout=LAG_TIMEOUT).topics.get(self.input)
         if meta is None or meta.error is not None:
             return None
         parts = [TopicPartition(self.input, p) for p in sorted(meta.partitions)]
-        position = {tp.partition: tp.offset for tp in self.consumer.position(held)}
-        committed = {tp.partition: tp.offset for tp in self.consumer.committed(parts, timeout=LAG_TIMEOUT)}
+        position = {tp.partition: tp.offset for tp in self.reader.position(held)}
+        committed = {tp.partition: tp.offset for tp in self.reader.committed(parts, timeout=LAG_TIMEOUT)}
         total = 0
         for tp in parts:
             # the high watermark of the last fetch where we fetch, else asked of the broker
-            low, high = self.consumer.get_watermark_offsets(tp, cached=True) if tp.partition in position else (-1, -1)
+            low, high = self.reader.get_watermark_offsets(tp, cached=True) if tp.partition in position else (-1, -1)
             if high < 0:
-                low, high = self.consumer.get_watermark_offsets(tp, timeout=LAG_TIMEOUT)
+                low, high = self.reader.get_watermark_offsets(tp, timeout=LAG_TIMEOUT)
             done = position.get(tp.partition, -1)
             if done < 0:
                 done = committed.get(tp.partition, -1)
@@ -377,7 +357,7 @@ class KafkaSource:
             try:
                 self._commit()  # what is done is not redone; the rest is read again by whoever holds the partition
             finally:
-                self.consumer.close()  # a static member keeps its partitions for SESSION_TIMEOUT_MS, for its restart
+                self.reader.close()  # a static member keeps its partitions for SESSION_TIMEOUT_MS, for its restart
         finally:
             self.producer.flush(PRODUCE_TIMEOUT)  # nothing is outstanding: every produce was awaited
             close = getattr(self.producer, "close", None)  # newer confluent-kafka: its connections go now, not at GC

@@ -1,8 +1,9 @@
 """NATS JetStream over nats-py: a durable pull consumer (named by the group, so several
 daemons compete for the same messages) reads the input subject's stream; forwards,
 diverts and dead letters are JetStream publishes (the server's PubAck makes them
-durable) before the input message is acknowledged. nats-py is asyncio: the adapter runs
-its own event loop in a thread and offers the gate plain calls."""
+durable; a batch's publishes are in flight together) before the input messages are
+acknowledged, together too. nats-py is asyncio: the adapter runs its own event loop in
+a thread and offers the gate plain calls."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ import asyncio
 import threading
 from typing import Any
 
-from scanner.sources.brokers.base import Message
+from scanner.sources.brokers.base import BrokerSource, Message
 
 ACK_WAIT = 10.0
 """Seconds before an unacknowledged message (its daemon died) is delivered again."""
 CALL_TIMEOUT = 60.0
+"""Seconds a call into the event loop (publishes, acks, consumer info) may take."""
+
+_Publish = tuple[str, bytes, dict[str, str]]
+"""One JetStream publish: subject, payload, headers."""
 
 
 def stream_name(subject: str) -> str:
@@ -22,20 +27,15 @@ def stream_name(subject: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in subject).upper()
 
 
-def _dead_headers(msg: Message, reason: str) -> dict[str, str]:
-    return {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)}
+class NatsJetStreamSource(BrokerSource[list[_Publish]]):
+    """Pull from ``input``; publish to ``output`` / ``quarantine`` / ``dead_letter``.
+    A batch is the list of publishes, sent together when it is confirmed."""
 
+    default_name = "nats"
 
-class NatsJetStreamSource:
-    """Pull from ``input``; publish to ``output`` / ``quarantine`` / ``dead_letter``."""
-
-    def __init__(self, url: str, input: str, output: str, quarantine: str, dead_letter: str,
-                 group: str = "mynumber-dlp", consumer: str = "dlp-1", name: str = "nats") -> None:
-        self.name = name
-        self.input, self.output, self.quarantine, self.dead = input, output, quarantine, dead_letter
-        self.group = group
+    def _open(self, url: str) -> None:
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name=f"nats-{name}", daemon=True)
+        self._thread = threading.Thread(target=self._loop.run_forever, name=f"nats-{self.name}", daemon=True)
         self._thread.start()
         self._call(self._connect(url))
 
@@ -74,41 +74,31 @@ class NatsJetStreamSource:
                                {"subject": m.subject}, m))
         return out
 
-    def _publish(self, subject: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
-        self._call(self.js.publish(subject, body, headers={**msg.headers, **extra}))
+    def _begin_batch(self) -> list[_Publish]:
+        return []
 
-    def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
-        self._publish(self.output, msg, msg.body if body is None else body, headers or {})
+    def _publish(self, batch: list[_Publish], destination: str, msg: Message, body: bytes,
+                 headers: dict[str, str]) -> None:
+        batch.append((destination, body, self._merged(msg, headers)))
 
-    def divert(self, msg: Message, headers: dict[str, str]) -> None:
-        self._publish(self.quarantine, msg, msg.body, headers)
+    def _confirm(self, batch: list[_Publish]) -> None:
+        """All publishes at once; returns when every PubAck is in."""
+        self._call(self._publish_all(batch))
 
-    def dead_letter(self, msg: Message, reason: str) -> None:
-        self._publish(self.dead, msg, msg.body, _dead_headers(msg, reason))
-        self.ack(msg)
+    async def _publish_all(self, batch: list[_Publish]) -> None:
+        # raises if any was not stored: nothing is acked then
+        await asyncio.gather(*(self.js.publish(subject, body, headers=headers) for subject, body, headers in batch))
 
     def ack(self, msg: Message) -> None:
         self._call(msg.handle.ack_sync())
 
-    def settle(self, outcomes: list[Any]) -> None:
-        """A batch's publishes in flight together; once every PubAck is in, the acks together."""
-        self._call(self._settle(outcomes))
+    def _ack_all(self, msgs: list[Message]) -> None:
+        """The acks of a batch in flight together (each still confirmed by the server)."""
+        self._call(self._ack_together(msgs))
 
-    async def _settle(self, outcomes: list[Any]) -> None:
-        publishes = []
-        for o in outcomes:
-            m = o.msg
-            if o.action == "dead_lettered":
-                publishes.append(
-                    self.js.publish(self.dead, m.body, headers={**m.headers, **_dead_headers(m, o.reason)})
-                )
-            elif o.action == "diverted":
-                publishes.append(self.js.publish(self.quarantine, m.body, headers={**m.headers, **o.headers}))
-            else:
-                body = m.body if o.body is None else o.body
-                publishes.append(self.js.publish(self.output, body, headers={**m.headers, **o.headers}))
-        await asyncio.gather(*publishes)  # raises if any was not stored: nothing is acked then
-        await asyncio.gather(*(o.msg.handle.ack_sync() for o in outcomes))
+    @staticmethod
+    async def _ack_together(msgs: list[Message]) -> None:
+        await asyncio.gather(*(m.handle.ack_sync() for m in msgs))
 
     def release(self, msg: Message) -> None:
         """NAK: redeliver now rather than after the ack wait."""

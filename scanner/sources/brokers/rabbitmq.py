@@ -13,15 +13,12 @@ tells a redelivery."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 import time
 from collections import deque
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from scanner.sources.brokers.base import Message
+from scanner.sources.brokers.base import BrokerSource, Message
 
 PREFETCH = 64
 """Unacknowledged messages the broker hands this consumer at a time (backpressure)."""
@@ -32,6 +29,7 @@ BLOCKED_TIMEOUT = 300.0
 BROKER_COUNT_HEADERS = ("x-delivery-count", "x-acquired-count")
 """Set by the broker on delivery; never copied to the outputs (their consumers would read stale counts)."""
 PRECONDITION_FAILED = 406
+"""AMQP reply code: a queue exists with other arguments than those declared."""
 
 
 def header_str(value: Any) -> str:
@@ -41,23 +39,18 @@ def header_str(value: Any) -> str:
     return str(value)
 
 
-class RabbitMqSource:
-    """Consume ``input``; publish to ``output`` / ``quarantine`` / ``dead_letter`` queues."""
+class RabbitMqSource(BrokerSource[None]):
+    """Consume ``input``; publish to ``output`` / ``quarantine`` / ``dead_letter`` queues.
+    ``url`` is ``amqp://user:password@host:port/vhost``. ``group`` only prefixes the
+    consumer tag: consumers of one queue share its messages. A message without a
+    ``message_id`` is named by a keyed HMAC of the input queue's name and its body."""
 
-    def __init__(self, url: str, input: str, output: str, quarantine: str, dead_letter: str,
-                 group: str = "mynumber-dlp", consumer: str = "dlp-1", name: str = "rabbitmq",
-                 id_key: bytes | None = None) -> None:
-        """``url`` is ``amqp://user:password@host:port/vhost``. ``group`` only prefixes the
-        consumer tag: consumers of one queue share its messages. ``id_key`` keys the HMAC
-        that names a message without a ``message_id`` (the fingerprint key, so names agree
-        across restarts); a plain hash of a payload could be reversed when the payload is
-        just a number."""
+    default_name = "rabbitmq"
+
+    def _open(self, url: str) -> None:
         import pika
 
         self._pika = pika
-        self.name = name
-        self.input, self.output, self.quarantine, self.dead = input, output, quarantine, dead_letter
-        self._id_key = id_key or os.urandom(32)
         self._inbox: deque[tuple[Any, Any, bytes]] = deque()
         self._outstanding: set[int] = set()
         """Delivery tags handed to the gate and not yet acknowledged."""
@@ -67,13 +60,13 @@ class RabbitMqSource:
         self._user = params.credentials.username
         self.conn = pika.BlockingConnection(params)
         self.channel = self.conn.channel()
-        for queue in (input, output, quarantine, dead_letter):
+        for queue in (self.input, self.output, self.quarantine, self.dead):
             self._declare(queue)
         self.channel.confirm_delivery()
         self.channel.basic_qos(prefetch_count=PREFETCH)  # per consumer: quorum queues have no global QoS
         self._cancelled = False
         self.channel.add_on_cancel_callback(self._on_cancel)
-        self.channel.basic_consume(input, self._on_message, consumer_tag=f"{group}.{consumer}")
+        self.channel.basic_consume(self.input, self._on_message, consumer_tag=f"{self.group}.{self.consumer}")
 
     def _declare(self, queue: str) -> None:
         try:
@@ -96,10 +89,8 @@ class RabbitMqSource:
         counts = [int(table[h]) for h in BROKER_COUNT_HEADERS if isinstance(table.get(h), int)]
         deliveries = max(counts) + 1 if counts else (2 if method.redelivered else 1)
         headers = {k: header_str(v) for k, v in table.items() if k not in BROKER_COUNT_HEADERS}
-        if props.message_id:
-            msg_id = str(props.message_id)
-        else:  # stable across redeliveries (the gate records alerts by id), and not reversible
-            msg_id = hmac.new(self._id_key, self.input.encode() + b"\0" + body, hashlib.sha256).hexdigest()[:32]
+        # stable across redeliveries (the gate records alerts by id), and not reversible
+        msg_id = str(props.message_id) if props.message_id else self._keyed_id(self.input, body)
         routing = {"queue": self.input, "exchange": method.exchange, "routing_key": method.routing_key}
         return Message(msg_id, body, headers, deliveries, routing, (method.delivery_tag, props))
 
@@ -124,13 +115,17 @@ class RabbitMqSource:
             out.append(msg)
         return out
 
-    def _publish(self, queue: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
-        """Persistent publish with the original properties; returns once the broker confirmed it."""
+    def _begin_batch(self) -> None:
+        return None  # nothing to gather: each publish is confirmed before the next is sent
+
+    def _publish(self, batch: None, destination: str, msg: Message, body: bytes, headers: dict[str, str]) -> None:
+        """Persistent publish with the original properties; returns once the broker confirmed it
+        (confirm mode: a nack or an unroutable message raises here)."""
         _tag, props = msg.handle
-        headers = {k: v for k, v in (props.headers or {}).items() if k not in BROKER_COUNT_HEADERS}
-        headers.update(extra)
+        table = {k: v for k, v in (props.headers or {}).items() if k not in BROKER_COUNT_HEADERS}
+        table.update(headers)
         out = self._pika.BasicProperties(
-            content_type=props.content_type, content_encoding=props.content_encoding, headers=headers or None,
+            content_type=props.content_type, content_encoding=props.content_encoding, headers=table or None,
             delivery_mode=self._pika.spec.PERSISTENT_DELIVERY_MODE, priority=props.priority,
             correlation_id=props.correlation_id, reply_to=props.reply_to, expiration=props.expiration,
             message_id=props.message_id, timestamp=props.timestamp, type=props.type,
@@ -138,20 +133,10 @@ class RabbitMqSource:
             app_id=props.app_id, cluster_id=props.cluster_id,
         )
         # mandatory: a queue deleted under us raises UnroutableError instead of dropping the message
-        self.channel.basic_publish("", queue, body, out, mandatory=True)
+        self.channel.basic_publish("", destination, body, out, mandatory=True)
 
-    def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
-        self._publish(self.output, msg, msg.body if body is None else body, headers or {})
-
-    def divert(self, msg: Message, headers: dict[str, str]) -> None:
-        self._publish(self.quarantine, msg, msg.body, headers)
-
-    def dead_letter(self, msg: Message, reason: str) -> None:
-        self._publish(
-            self.dead, msg, msg.body,
-            {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)},
-        )
-        self.ack(msg)
+    def _confirm(self, batch: None) -> None:
+        """Nothing left to wait for: every publish of the batch was confirmed as it was sent."""
 
     def ack(self, msg: Message) -> None:
         tag = msg.handle[0]

@@ -1,41 +1,68 @@
 """Redis Streams over redis-py: a consumer group reads the input stream; the message
 body is the entry's ``payload`` field, the other fields are its headers. Several
 daemons in one group share the stream (XREADGROUP); entries pending too long with a
-dead consumer are claimed (XAUTOCLAIM)."""
+dead consumer are claimed (XAUTOCLAIM). A batch is one MULTI/EXEC holding every XADD
+and the XACK of each input entry: one round trip, and never one without the other."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
-from scanner.sources.brokers.base import Message
+from scanner.sources.brokers.base import BrokerSource, Message
+
+if TYPE_CHECKING:
+    from redis.client import Pipeline
 
 PAYLOAD_FIELD = "payload"
+"""The entry field that holds the message body; every other field is a header."""
 _Entries = list[tuple[bytes, dict[bytes, bytes]]]
 """XREADGROUP's reply for one stream as this client gets it (RESP2, bytes: no ``decode_responses``)."""
 CLAIM_IDLE_MS = 30_000
 """Entries unacknowledged this long are taken over from a consumer that died."""
-
-
 ACKED = object()
 """Marks a message whose XACK went with its XADD."""
 
 
-class RedisStreamsSource:
+@dataclass(slots=True)
+class _Tx:
+    """A batch: the MULTI being queued, and the entries it acknowledges."""
+
+    tx: Pipeline
+    acks: list[Message] = field(default_factory=list)
+
+
+class RedisStreamsSource(BrokerSource[_Tx]):
     """XREADGROUP from ``input``; XADD to ``output`` / ``quarantine`` / ``dead_letter``; XACK."""
 
-    def __init__(self, url: str, input: str, output: str, quarantine: str, dead_letter: str,
-                 group: str = "mynumber-dlp", consumer: str = "dlp-1", name: str = "redis") -> None:
+    default_name = "redis"
+
+    def _open(self, url: str) -> None:
         import redis
 
-        self.name = name
         self.r = redis.Redis.from_url(url)
-        self.input, self.output, self.quarantine, self.dead = input, output, quarantine, dead_letter
-        self.group, self.consumer = group, consumer
         try:
-            self.r.xgroup_create(input, group, id="0", mkstream=True)
-        except redis.ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+            self._check_destinations()
+            try:
+                self.r.xgroup_create(self.input, self.group, id="0", mkstream=True)
+            except redis.ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):  # else another daemon of the group was first
+                    raise
+        except BaseException:
+            self.r.close()  # the caller gets no source to close
+            raise
+
+    def _check_destinations(self) -> None:
+        """Refuse a destination that exists but is no stream: EXEC does not roll back, so its
+        XADD would fail while the XACK beside it still applied, and the message would be lost."""
+        names = (self.output, self.quarantine, self.dead)
+        with self.r.pipeline(transaction=False) as p:
+            for key in names:
+                p.type(key)
+            types = p.execute()
+        wrong = [key for key, kind in zip(names, types, strict=True) if kind not in (b"none", b"stream")]
+        if wrong:
+            raise ValueError(f"not a stream: {', '.join(wrong)}")
 
     def _message(self, entry_id: bytes, fields: dict[bytes, bytes], deliveries: int) -> Message:
         body = fields.get(PAYLOAD_FIELD.encode(), b"")
@@ -76,44 +103,24 @@ class RedisStreamsSource:
         info = self.r.xpending_range(self.input, self.group, min=entry_id, max=entry_id, count=1)
         return int(info[0]["times_delivered"]) if info else 1
 
-    def _add(self, stream: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
-        """XADD to ``stream`` and XACK the input entry in one MULTI/EXEC: never both, never neither."""
-        with self.r.pipeline(transaction=True) as tx:
-            self._queue_add(tx, stream, msg, body, extra)
-            tx.execute()
+    def _begin_batch(self) -> _Tx:
+        return _Tx(self.r.pipeline(transaction=True))
 
-    def _queue_add(self, tx: Any, stream: str, msg: Message, body: bytes, extra: dict[str, str]) -> None:
-        fields: dict[str, Any] = dict(msg.headers)
-        fields.update(extra)
-        fields[PAYLOAD_FIELD] = body
-        tx.xadd(stream, fields)
-        tx.xack(self.input, self.group, msg.id)
-        msg.handle = ACKED
+    def _publish(self, batch: _Tx, destination: str, msg: Message, body: bytes, headers: dict[str, str]) -> None:
+        """Queue the XADD and, in the same MULTI, the input entry's XACK."""
+        fields: dict[Any, Any] = {**self._merged(msg, headers), PAYLOAD_FIELD: body}  # redis-py wants its own key type
+        batch.tx.xadd(destination, fields)
+        batch.tx.xack(self.input, self.group, msg.id)
+        batch.acks.append(msg)
 
-    def settle(self, outcomes: list[Any]) -> None:
-        """A whole batch's XADDs and XACKs in one MULTI/EXEC: one round trip, all or nothing."""
-        with self.r.pipeline(transaction=True) as tx:
-            for o in outcomes:
-                if o.action == "dead_lettered":
-                    self._queue_add(tx, self.dead, o.msg, o.msg.body, self._dead_headers(o.msg, o.reason))
-                elif o.action == "diverted":
-                    self._queue_add(tx, self.quarantine, o.msg, o.msg.body, o.headers)
-                else:
-                    self._queue_add(tx, self.output, o.msg, o.msg.body if o.body is None else o.body, o.headers)
-            tx.execute()
-
-    @staticmethod
-    def _dead_headers(msg: Message, reason: str) -> dict[str, str]:
-        return {"x-mynumber-dlp-dead-letter": reason, "x-mynumber-dlp-deliveries": str(msg.deliveries)}
-
-    def forward(self, msg: Message, body: bytes | None = None, headers: dict[str, str] | None = None) -> None:
-        self._add(self.output, msg, msg.body if body is None else body, headers or {})
-
-    def divert(self, msg: Message, headers: dict[str, str]) -> None:
-        self._add(self.quarantine, msg, msg.body, headers)
-
-    def dead_letter(self, msg: Message, reason: str) -> None:
-        self._add(self.dead, msg, msg.body, self._dead_headers(msg, reason))
+    def _confirm(self, batch: _Tx) -> None:
+        """EXEC: the XADDs and XACKs are applied together or not at all."""
+        try:
+            batch.tx.execute()
+        finally:
+            batch.tx.reset()
+        for msg in batch.acks:
+            msg.handle = ACKED
 
     def ack(self, msg: Message) -> None:
         """XACK, unless the forward / divert / dead letter already did in its MULTI."""

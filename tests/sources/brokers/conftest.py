@@ -9,8 +9,7 @@ from typing import Callable
 
 import pytest
 
-from scanner import gate as gate_module
-
+from scanner.serve import message_gate as gate_module
 from tests.sources.brokers import servers
 
 

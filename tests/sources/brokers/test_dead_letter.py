@@ -9,7 +9,9 @@ import json
 import time
 
 import paho.mqtt.client as mqtt
-from scanner.gate import Gate, GateOptions
+
+from scanner.actions.alerting import Alerter
+from scanner.serve.message_gate import Gate, GateOptions
 from scanner.sources.brokers.mqtt import MqttSource
 from scanner.sources.brokers.nats_jetstream import NatsJetStreamSource
 from scanner.state import StateDB
@@ -24,7 +26,7 @@ def _run(open_source, engine, db, done) -> None:
     """Gate rounds; on an error the source is closed and reopened (the daemon's gate loop)."""
     source = open_source()
     for _ in range(ATTEMPTS):
-        gate = Gate(source, engine, GateOptions(max_deliveries=3, batch=1), [], db)
+        gate = Gate(source, engine, GateOptions(max_deliveries=3, batch=1), Alerter([]), db)
         try:
             gate.step(timeout=0.5)
         except RuntimeError:

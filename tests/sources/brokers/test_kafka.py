@@ -13,7 +13,8 @@ import time
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
-from scanner.gate import Gate, GateOptions
+from scanner.actions.alerting import Alerter
+from scanner.serve.message_gate import Gate, GateOptions
 from scanner.sources.brokers.kafka import DEFAULT_PARTITIONS, KafkaSource, client_settings
 from scanner.state import StateDB
 from tests.conftest import make_number
@@ -101,7 +102,7 @@ def test_a_mixed_stream_of_1000_messages_is_gated_without_loss(kafka_url, engine
             bad.add(i)
     _produce(kafka_url, records, timestamp=1_700_000_000_000)
     sink = Collect()
-    gate = Gate(source, engine, GateOptions(), [sink], StateDB(tmp_path / "state"))
+    gate = Gate(source, engine, GateOptions(), Alerter([sink]), StateDB(tmp_path / "state"))
     assert source.lag() is None  # not in the group until it polls
     first = wait_for(lambda: gate.step(timeout=0.5), timeout=JOIN)
     wait_for(lambda: source.lag() == 1000 - first, timeout=5)  # high watermarks (of the fetches) less what was handed out
@@ -151,7 +152,7 @@ def test_poison_message_is_dead_lettered_after_max_deliveries(kafka_url, engine,
     reopened = False
     end = time.monotonic() + 60
     while time.monotonic() < end and not (reader.poll()["dlp.dead"] and len(set(reader.ids("dlp.out"))) == 3):
-        gate = Gate(source, engine, GateOptions(max_deliveries=3), [], db)
+        gate = Gate(source, engine, GateOptions(max_deliveries=3), Alerter([]), db)
         try:
             gate.step(timeout=0.5)
         except RuntimeError:
@@ -177,7 +178,7 @@ def test_poison_message_is_dead_lettered_after_max_deliveries(kafka_url, engine,
 
 def test_two_gates_in_one_group_split_the_partitions(kafka_url, engine, tmp_path):
     sources = [_source(kafka_url, consumer=f"node-{n}") for n in (1, 2)]
-    gates = [Gate(s, engine, GateOptions(batch=20), [], StateDB(tmp_path / f"state{n}")) for n, s in enumerate(sources)]
+    gates = [Gate(s, engine, GateOptions(batch=20), Alerter([]), StateDB(tmp_path / f"state{n}")) for n, s in enumerate(sources)]
 
     def joined() -> bool:
         for g in gates:

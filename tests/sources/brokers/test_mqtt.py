@@ -9,7 +9,8 @@ import time
 
 import paho.mqtt.client as mqtt
 
-from scanner.gate import Gate, GateOptions
+from scanner.actions.alerting import Alerter
+from scanner.serve.message_gate import Gate, GateOptions
 from scanner.sources.brokers.mqtt import MqttSource
 from scanner.state import StateDB
 from tests.conftest import make_number
@@ -55,7 +56,7 @@ def test_mqtt_gate_splits_a_mixed_stream_without_loss(mqtt_url, engine, tmp_path
         else:
             body = {"id": i, "text": "よろしくお願いします"}
         producer.publish("dlp/in", json.dumps(body), qos=1).wait_for_publish(10)
-    gate = Gate(source, engine, GateOptions(), [], StateDB(tmp_path / "state"))
+    gate = Gate(source, engine, GateOptions(), Alerter([]), StateDB(tmp_path / "state"))
     end = time.monotonic() + 60
     while time.monotonic() < end and gate.counts["in"] < 1000:
         gate.step(timeout=0.5)

@@ -10,8 +10,8 @@ import time
 import paho.mqtt.client as mqtt
 
 from tests.conftest import make_number
-from tests.sources.brokers.test_mqtt import _collector
 from tests.sources.brokers.conftest import queue_config
+from tests.sources.brokers.test_mqtt import _collector
 from tests.test_daemon import Served, wait_for
 
 

@@ -8,7 +8,8 @@ import random
 
 import nats
 
-from scanner.gate import Gate, GateOptions
+from scanner.actions.alerting import Alerter
+from scanner.serve.message_gate import Gate, GateOptions
 from scanner.sources.brokers.nats_jetstream import NatsJetStreamSource, stream_name
 from scanner.state import StateDB
 from tests.conftest import make_number
@@ -51,7 +52,7 @@ def test_nats_gate_splits_a_mixed_stream_without_loss(nats_url, engine, tmp_path
         else:
             bodies.append(json.dumps({"id": i, "text": "承知しました"}).encode())
     asyncio.run(_produce(nats_url, bodies))
-    gate = Gate(source, engine, GateOptions(), [], StateDB(tmp_path / "state"))
+    gate = Gate(source, engine, GateOptions(), Alerter([]), StateDB(tmp_path / "state"))
     while gate.counts["in"] < 1000 and gate.step(timeout=1.0):
         pass
     source.close()

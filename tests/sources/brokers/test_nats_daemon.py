@@ -10,9 +10,9 @@ import signal
 
 import nats
 
+from scanner.sources.brokers.nats_jetstream import stream_name
 from tests.conftest import make_number
 from tests.sources.brokers.conftest import queue_config
-from scanner.sources.brokers.nats_jetstream import stream_name
 from tests.sources.brokers.test_nats import _produce, _read
 from tests.test_daemon import Served, wait_for
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pika
 
-from scanner.gate import Gate, GateOptions
+from scanner.actions.alerting import Alerter
+from scanner.serve.message_gate import Gate, GateOptions
 from scanner.sources.brokers.rabbitmq import (
     BROKER_COUNT_HEADERS,
     PREFETCH,
@@ -96,7 +97,7 @@ def test_a_mixed_stream_of_1000_messages_is_gated_without_loss(rabbitmq_url, eng
     _produce(rabbitmq_url, messages)
     wait_for(lambda: source.lag() == 1000 - PREFETCH)  # lag: ready in the queue, not yet handed to a consumer
     sink = Collect()
-    gate = Gate(source, engine, GateOptions(), [sink], StateDB(tmp_path / "state"))
+    gate = Gate(source, engine, GateOptions(), Alerter([sink]), StateDB(tmp_path / "state"))
     while gate.step(timeout=0.5):
         pass
     assert source.lag() == 0
@@ -128,7 +129,7 @@ def test_deliveries_are_counted_by_the_broker_and_a_poison_message_is_dead_lette
     source = _source(rabbitmq_url, consumer="c1")
     headers = lambda m: pika.BasicProperties(headers={"msg": m}, delivery_mode=2)
     _produce(rabbitmq_url, [(b"POISON", headers("poison")), ("本日の会議は中止です".encode(), headers("ok"))])
-    gate = Gate(source, engine, GateOptions(max_deliveries=3, batch=1), [], StateDB(tmp_path / "state"))
+    gate = Gate(source, engine, GateOptions(max_deliveries=3, batch=1), Alerter([]), StateDB(tmp_path / "state"))
     for _ in range(20):
         try:
             if not gate.step(timeout=0.2) and _count(rabbitmq_url, "dlp.dead") and _count(rabbitmq_url, "dlp.out"):
@@ -180,7 +181,7 @@ def test_two_gates_on_one_queue_split_it(rabbitmq_url, engine, tmp_path):
     sources = [_source(rabbitmq_url, consumer=f"node-{n}") for n in (1, 2)]
     _produce(rabbitmq_url, [(f"連絡事項 {i}".encode(), pika.BasicProperties(headers={"msg": str(i)}, delivery_mode=2))
                             for i in range(600)])
-    gates = [Gate(s, engine, GateOptions(batch=20), [], StateDB(tmp_path / f"state{n}")) for n, s in enumerate(sources)]
+    gates = [Gate(s, engine, GateOptions(batch=20), Alerter([]), StateDB(tmp_path / f"state{n}")) for n, s in enumerate(sources)]
     while sum(g.step(timeout=0.3) for g in gates):
         pass
     for s in sources:
@@ -202,7 +203,7 @@ def test_mask_policy_forwards_masked_bodies_with_properties_kept(rabbitmq_url, e
         ("ご確認ください".encode(), props("clean", "text/plain")),
     ])
     sink = Collect()
-    gate = Gate(source, engine, GateOptions(mask=True), [sink], StateDB(tmp_path / "state"))
+    gate = Gate(source, engine, GateOptions(mask=True), Alerter([sink]), StateDB(tmp_path / "state"))
     while gate.step(timeout=0.3):
         pass
     source.close()

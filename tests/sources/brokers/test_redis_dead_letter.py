@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import redis
 
-from scanner.gate import Gate, GateOptions
+from scanner.actions.alerting import Alerter
+from scanner.serve.message_gate import Gate, GateOptions
 from scanner.sources.brokers.redis_streams import RedisStreamsSource
 from scanner.state import StateDB
 
@@ -15,7 +16,7 @@ def test_poison_message_goes_to_dead_letter_after_max_deliveries(redis_url, engi
     r.xadd("dlp.in", {"payload": b"POISON", "msg": "poison"})
     r.xadd("dlp.in", {"payload": "本日の会議は中止です".encode(), "msg": "ok"})
     source = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="c1")
-    gate = Gate(source, engine, GateOptions(max_deliveries=3, batch=1), [], StateDB(tmp_path / "state"))
+    gate = Gate(source, engine, GateOptions(max_deliveries=3, batch=1), Alerter([]), StateDB(tmp_path / "state"))
     for _ in range(20):
         try:
             if not gate.step(timeout=0.1) and r.xlen("dlp.dead") and r.xlen("dlp.out"):

@@ -9,20 +9,24 @@ import random
 
 import redis
 
-from scanner.gate import Gate, GateOptions
+from scanner.actions.alerting import Alerter
+from scanner.extract.limits import Limits
+from scanner.report.alerts import alert_line
+from scanner.serve.message_gate import Gate, GateOptions
 from scanner.sources.brokers.redis_streams import RedisStreamsSource
 from scanner.state import StateDB
-from scanner.extract.limits import Limits
 from tests.conftest import make_number
 from tests.test_isolated_payloads import isolated
 
 
 class Collect:
+    """An alert sink that keeps each alert as every sink writes it (``report.alerts.alert_line``)."""
+
     def __init__(self) -> None:
         self.alerts = []
 
     def send(self, alert) -> None:
-        self.alerts.append(alert)
+        self.alerts.append(json.loads(alert_line(alert)))
 
     def close(self) -> None:
         pass
@@ -59,7 +63,7 @@ def test_a_mixed_stream_of_1000_messages_is_gated_without_loss(redis_url, engine
             expected_bad.add(str(i))
     source = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="t1")
     sink = Collect()
-    gate = Gate(source, engine, GateOptions(), [sink], StateDB(tmp_path / "state"))
+    gate = Gate(source, engine, GateOptions(), Alerter([sink]), StateDB(tmp_path / "state"))
     while gate.step(timeout=0.2):
         pass
     out, quarantined = _ids(r, "dlp.out"), _ids(r, "dlp.quarantine")
@@ -82,10 +86,10 @@ def test_a_redelivered_message_is_not_alerted_twice(redis_url, engine, tmp_path)
     first = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="crashed")
     msgs = first.receive(10, 0.5)
     sink = Collect()
-    crashed = Gate(first, engine, GateOptions(), [sink], db)
+    crashed = Gate(first, engine, GateOptions(), Alerter([sink]), db)
     crashed._alert(crashed._key(msgs[0]), msgs[0], [], [], "diverted")  # alerted, then "crashed"
     second = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="crashed")
-    gate = Gate(second, engine, GateOptions(), [sink], db)
+    gate = Gate(second, engine, GateOptions(), Alerter([sink]), db)
     while gate.step(timeout=0.2):
         pass
     assert len(sink.alerts) == 1 and _ids(r, "dlp.quarantine") == ["0"]
@@ -98,7 +102,7 @@ def test_two_gates_in_one_group_split_the_stream(redis_url, engine, tmp_path):
         r.xadd("dlp.in", {"payload": f"連絡事項 {i}".encode(), "msg": str(i)})
     gates = [
         Gate(RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer=f"node-{n}"),
-             engine, GateOptions(batch=20), [], StateDB(tmp_path / f"state{n}"))
+             engine, GateOptions(batch=20), Alerter([]), StateDB(tmp_path / f"state{n}"))
         for n in (1, 2)
     ]
     while sum(g.step(timeout=0.1) for g in gates):
@@ -118,7 +122,7 @@ def test_mask_policy_forwards_text_masked_and_diverts_what_cannot_be_masked(redi
     r.xadd("dlp.in", {"payload": "ご確認ください".encode(), "msg": "clean"})
     sink = Collect()
     source = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="m")
-    gate = Gate(source, engine, GateOptions(mask=True), [sink], StateDB(tmp_path / "state"))
+    gate = Gate(source, engine, GateOptions(mask=True), Alerter([sink]), StateDB(tmp_path / "state"))
     while gate.step(timeout=0.2):
         pass
     out = {f[b"msg"].decode(): f for _i, f in r.xrange("dlp.out")}
@@ -147,7 +151,7 @@ def test_the_gate_diverts_a_message_whose_parser_died_and_forwards_the_rest(redi
         r.xadd("dlp.in", {"payload": body, "msg": str(i)})
     source = RedisStreamsSource(redis_url, "dlp.in", "dlp.out", "dlp.quarantine", "dlp.dead", consumer="iso")
     with isolated(ruleset, Limits(max_memory=768 << 20, max_scan_time=2)) as scan:
-        gate = Gate(source, engine, GateOptions(), [], StateDB(tmp_path / "state"), scan=scan)
+        gate = Gate(source, engine, GateOptions(), Alerter([]), StateDB(tmp_path / "state"), scan=scan)
         while gate.step(timeout=0.2):
             pass
     quarantined = r.xrange("dlp.quarantine")

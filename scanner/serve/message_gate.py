@@ -3,33 +3,33 @@ quarantine destination with headers saying why, alert — at least once.
 
 Order per message: scan; alert (durable, and recorded so a redelivered message is not
 alerted twice); forward, forward masked, or divert; acknowledge. A message that keeps failing goes to
-the dead-letter destination after ``max_deliveries``.
+the dead-letter destination after ``max_deliveries``. An alert that did not reach every sink
+(``Alerter``'s failure policy) fails the message: it is redelivered, never passed on unalerted.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from scanner.actions.alerts import AlertSink
+from scanner.actions.alerting import Alerter, MessageAction, message_alert
 from scanner.actions.masking import mask_body
 from scanner.actions.policy import Policy, decide
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
 from scanner.extract.limits import Limits
 from scanner.extract.payload import scan_payload
-from scanner.report.records import Record
+from scanner.report.records import FindingRecord, NotScannedRecord, Record, findings_of, max_confidence, unscanned_of
+from scanner.serve.defaults import GATE_BATCH
 from scanner.sources.brokers.base import BrokerSource, Message
+from scanner.sources.brokers.headers import CONFIDENCE, FINDINGS, FINGERPRINTS, MASKED, REASON, SOURCE
 from scanner.state import StateDB
 
 log = logging.getLogger("mynumber_dlp.gate")
 
-HEADER_PREFIX = "x-mynumber-dlp-"
 MAX_FINGERPRINTS_IN_HEADERS = 20
 """Divert headers carry at most this many fingerprints (the alert carries them all)."""
 
@@ -54,19 +54,6 @@ class Outcome:
     """Why it is dead-lettered."""
 
 
-def settle_one_by_one(source: BrokerSource, outcomes: list[Outcome]) -> None:
-    """Forward / divert / dead-letter, then acknowledge, each message in turn."""
-    for o in outcomes:
-        if o.action == "dead_lettered":
-            source.dead_letter(o.msg, o.reason)  # acknowledges too
-            continue
-        if o.action == "diverted":
-            source.divert(o.msg, o.headers)
-        else:
-            source.forward(o.msg, o.body, o.headers or None)
-        source.ack(o.msg)
-
-
 @dataclass(frozen=True, slots=True)
 class GateOptions:
     """How a gate treats messages."""
@@ -76,7 +63,7 @@ class GateOptions:
     min_confidence: Confidence = Confidence.LOW
     max_deliveries: int = 5
     """Deliveries after which a message that cannot be processed is dead-lettered."""
-    batch: int = 64
+    batch: int = GATE_BATCH
     """Messages taken from the broker at a time."""
     mask: bool = False
     """Forward violating messages with their numbers masked instead of diverting them
@@ -87,13 +74,13 @@ class Gate:
     """One broker source gated by one engine."""
 
     def __init__(
-        self, source: BrokerSource, engine: Engine, options: GateOptions, sinks: list[AlertSink], db: StateDB,
+        self, source: BrokerSource, engine: Engine, options: GateOptions, alerter: Alerter, db: StateDB,
         observe: Callable[[str, float], None] | None = None, scan: Callable[[str, bytes], list[Record]] | None = None,
     ) -> None:
         self.source = source
         self.engine = engine
         self.options = options
-        self.sinks = sinks
+        self.alerter = alerter
         self.db = db
         self.observe = observe or (lambda _result, _seconds: None)
         """Told each message's result (forwarded, diverted, dead_lettered) and the time it took."""
@@ -139,30 +126,26 @@ class Gate:
         if msg.deliveries > self.options.max_deliveries:
             return Outcome(msg, "dead_lettered", key, started, failed, reason="too many deliveries")
         records = self._scan(f"{self.source.name}:{msg.id}", msg.body)
-        findings = [r for r in records if r["type"] == "finding"]
-        unscanned = [r for r in records if r["type"] == "not_scanned"]
+        findings, unscanned = findings_of(list(records)), unscanned_of(list(records))
         decision = decide(self.options.policy, findings, True)
-        divert = decision.quarantine or any(r["member"] is None for r in unscanned)  # never pass what was not read
+        divert = decision.quarantine or any(r.member is None for r in unscanned)  # never pass what was not read
         masked = self._masked(msg.body) if divert and self.options.mask and not unscanned else None
-        action = "masked" if masked is not None else "diverted" if divert else "forwarded"
+        action: MessageAction = "masked" if masked is not None else "diverted" if divert else "forwarded"
         if decision.alert or divert:
             self._alert(key, msg, findings, unscanned, action)
         if action == "diverted":
             return Outcome(msg, action, key, started, failed, headers=self._headers(findings, unscanned))
         if action == "masked":
             return Outcome(
-                msg, action, key, started, failed, body=masked, headers={HEADER_PREFIX + "masked": str(len(findings))}
+                msg, action, key, started, failed, body=masked, headers={MASKED: str(len(findings))}
             )
         return Outcome(msg, action, key, started, failed)
 
     def _settle(self, outcomes: list[Outcome]) -> None:
         if not outcomes:
             return
-        settle = getattr(self.source, "settle", None)
-        if settle is not None:
-            settle(outcomes)  # the adapter batches: one round trip or one wait for confirms
-        else:
-            settle_one_by_one(self.source, outcomes)
+        settle = self.source.settle
+        settle(outcomes)  # the adapter batches: one round trip or one wait for confirms
         for o in outcomes:
             if o.failed or o.action == "dead_lettered":
                 self.db.clear_failures(o.key)
@@ -195,29 +178,23 @@ class Gate:
         again = self._scan(f"{self.source.name}:masked", masked)
         return None if again else masked  # any finding or unread part left: divert instead
 
-    def _headers(self, findings: list[Record], unscanned: list[Record]) -> dict[str, str]:
-        levels = [Confidence.parse(f["confidence"]) for f in findings]
+    def _headers(self, findings: list[FindingRecord], unscanned: list[NotScannedRecord]) -> dict[str, str]:
+        top = max_confidence(findings)
         return {
-            HEADER_PREFIX + "reason": "my-number" if findings else (unscanned[0]["reason"] if unscanned else "policy"),
-            HEADER_PREFIX + "confidence": max(levels).label if levels else "",
-            HEADER_PREFIX + "findings": str(len(findings)),
-            HEADER_PREFIX + "fingerprints": ",".join(f["fingerprint"] for f in findings[:MAX_FINGERPRINTS_IN_HEADERS]),
-            HEADER_PREFIX + "source": self.source.name,
+            REASON: "my-number" if findings else (unscanned[0].reason if unscanned else "policy"),
+            CONFIDENCE: top.label if top is not None else "",
+            FINDINGS: str(len(findings)),
+            FINGERPRINTS: ",".join(f.fingerprint for f in findings[:MAX_FINGERPRINTS_IN_HEADERS]),
+            SOURCE: self.source.name,
         }
 
-    def _alert(self, key: str, msg: Message, findings: list[Record], unscanned: list[Record], action: str) -> None:
+    def _alert(
+        self, key: str, msg: Message, findings: list[FindingRecord], unscanned: list[NotScannedRecord],
+        action: MessageAction,
+    ) -> None:
+        """Alert once per message: raises (the message fails) unless every sink took it."""
         if self.db.alerted(key):
             return  # a redelivery: alerted already
-        alert: dict[str, Any] = {
-            "type": "alert", "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "source": self.source.name,
-            "message_id": msg.id, "routing": msg.routing, "findings": len(findings),
-            "details": [
-                {k: f[k] for k in ("member", "line", "column", "confidence", "masked", "fingerprint", "reasons")}
-                for f in findings
-            ],
-            "not_scanned": [{k: r[k] for k in ("member", "reason", "detail")} for r in unscanned], "action": action,
-        }
-        for sink in self.sinks:
-            sink.send(alert)
+        self.alerter.send(message_alert(self.source.name, msg.id, msg.routing, findings, unscanned, action))
         self.db.mark_alerted(key)
-        log.info("alert %s", json.dumps({"source": self.source.name, "message_id": msg.id, "action": action}))
+        log.info("alert: queue %s message %s %s", self.source.name, msg.id, action)

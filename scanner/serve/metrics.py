@@ -81,7 +81,9 @@ class Metrics:
             ["source"], registry=r,
         )
         self.dropped = Counter(
-            "mynumber_dlp_events_dropped", "File events dropped because the queue was full", registry=r
+            "mynumber_dlp_events_dropped",
+            "File events lost (queue full, kernel inotify overflow); a reconcile follows",
+            registry=r,
         )
         Info("mynumber_dlp_build", "Version of mynumber-dlp", registry=r).info({"version": __version__})
         self.reload_ok.set(1)

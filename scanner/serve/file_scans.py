@@ -1,0 +1,102 @@
+"""Batches of quiet paths scanned in the daemon's worker pool.
+
+The main loop takes up to ``BATCH_PATHS`` ready paths from the debouncer, drops those
+the state says are unchanged (same identity, same ruleset), scans the rest in forked
+workers (a hostile file costs its worker, never the daemon) and hands each file's
+records to ``FileActions``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+from scanner.audit import scan_file
+from scanner.isolated_payloads import WorkerEngine
+from scanner.report.records import FileDone, ScanItem
+from scanner.serve.defaults import BATCH_PATHS, IDLE_WAIT
+from scanner.serve.file_actions import FileActions, ScannedFile
+from scanner.serve.metrics import Metrics
+from scanner.serve.runtime import Runtime
+from scanner.sources.watch import Debouncer
+from scanner.state import FileIdentity, StateDB
+from scanner.workers import WorkerLimits, WorkerPool
+
+
+class FileScanner(WorkerEngine):
+    """Picklable scan function for the daemon's file workers (started by a fork server)."""
+
+    def __call__(self, path: str) -> Iterator[ScanItem]:
+        return scan_file(self.engine(), path, self.min_confidence, self.limits, digest=True)
+
+
+class FileScans:
+    """The daemon's main loop over the debouncer, one worker pool per runtime."""
+
+    def __init__(
+        self, debouncer: Debouncer, db: StateDB, metrics: Metrics, actions: FileActions, key: str,
+        heartbeat: Callable[[], None],
+    ) -> None:
+        self.debouncer, self.db, self.metrics, self.actions, self.key = debouncer, db, metrics, actions, key
+        self._heartbeat = heartbeat
+
+    def run(self, runtime: Runtime, until: Callable[[], bool]) -> None:
+        """Scan ready paths with ``runtime`` until ``until()`` (stop or reload) is true."""
+        cfg = runtime.config
+        limits = cfg.scan.limits
+        scan = FileScanner(runtime.engine.ruleset, self.key, runtime.engine.known, cfg.scan.min_confidence, limits)
+        jobs = cfg.jobs or os.cpu_count() or 1
+        # this process runs threads (watchers, HTTP, reconcile): workers come from a fork server
+        with WorkerPool(jobs, scan, WorkerLimits(limits.max_memory, limits.max_scan_time), "forkserver") as pool:
+            while not until():
+                self._heartbeat()
+                self.metrics.queue.set(len(self.debouncer))
+                batch = self.debouncer.ready(limit=BATCH_PATHS)
+                if not batch:
+                    self.debouncer.wait(IDLE_WAIT)
+                    continue
+                self._scan_batch(pool, runtime, batch)
+
+    def _scan_batch(self, pool: WorkerPool, runtime: Runtime, batch: list[tuple[str, str]]) -> None:
+        todo: list[tuple[str, str, FileIdentity]] = []
+        for path, source in batch:
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                self.db.forget(path)
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            ident = FileIdentity.of(st)
+            if self.db.unchanged(path, ident, runtime.ruleset):
+                continue
+            todo.append((path, source, ident))
+            self.metrics.last_event.set(time.time())
+        if not todo:
+            return
+        started = time.monotonic()
+        files = iter(todo)
+        # consume the whole stream (not zip): the pool's last messages must be read
+        for items in per_file(pool.scan([p for p, _s, _i in todo])):
+            path, source, ident = next(files)
+            self.metrics.duration.observe(time.monotonic() - started)
+            started = time.monotonic()
+            self.actions.handle(runtime, ScannedFile.of(path, source, ident, items))
+
+
+def per_file(items: Iterator[ScanItem]) -> Iterator[list[ScanItem]]:
+    """Group a pool's stream into one list per file (each ends with its ``FileDone``)."""
+    current: list[ScanItem] = []
+    for item in items:
+        current.append(item)
+        if isinstance(item, FileDone):
+            yield current
+            current = []
+
+
+def stop_or_reload(stop: threading.Event, reload: threading.Event) -> Callable[[], bool]:
+    """``until`` for ``FileScans.run``: a stop or a reload ends the round."""
+    return lambda: stop.is_set() or reload.is_set()

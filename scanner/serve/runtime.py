@@ -1,0 +1,72 @@
+"""What a (re)load of the daemon produces: the config and the engine built from it.
+
+Threads read the server's current ``Runtime`` and keep using the one they took for the
+work in hand; a reload swaps in a new one whole, or keeps the old one when anything fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scanner.actions.policy import Policy
+from scanner.config import ConfigError, ServeConfig, apply_overrides, check_alert_destinations, load_serve_config
+from scanner.detect.engine import Engine
+from scanner.privacy.fingerprint import Fingerprinter
+from scanner.privacy.known_numbers import load_list
+from scanner.rules.loader import RuleError, load_ruleset
+from scanner.sources.protected import ProtectedPaths, check_layout
+
+
+class ReloadError(Exception):
+    """A reload failed; the running config and rules stay."""
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """One loaded config with its engine."""
+
+    config: ServeConfig
+    engine: Engine
+    protected: ProtectedPaths
+    """What this daemon never scans: its state and quarantine directories and alert log."""
+
+    @property
+    def ruleset(self) -> str:
+        """The ruleset version (the state rescans a file when it changes)."""
+        return self.engine.ruleset.version
+
+    def policy_for(self, source: str) -> Policy:
+        """The watch's own policy, else the global one."""
+        watch = next((w for w in self.config.watches if w.name == source), None)
+        return watch.policy if watch is not None and watch.policy is not None else self.config.policy
+
+    def accepts(self, path: str) -> bool:
+        """Whether a path may be scanned (not one of the daemon's own files)."""
+        return self.protected.accepts(path)
+
+
+def protected_paths(cfg: ServeConfig) -> ProtectedPaths:
+    """What a daemon with this config never scans."""
+    return ProtectedPaths.of(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log)
+
+
+def build_runtime(cfg: ServeConfig, key: str) -> Runtime:
+    """The engine for ``cfg``'s rules and known numbers; raises RuleError/OSError on bad ones."""
+    ruleset = load_ruleset(list(cfg.scan.rules_dirs))
+    known = load_list(cfg.scan.known_numbers) if cfg.scan.known_numbers else frozenset()
+    return Runtime(cfg, Engine(ruleset, Fingerprinter(key), known), protected_paths(cfg))
+
+
+def reload_runtime(current: Runtime, config_path: Path | None, overrides: dict[str, Any], key: str) -> Runtime:
+    """Config file (if any) and rules read again, command-line overrides applied again, layout
+    checked; ``ReloadError`` says why when anything is wrong."""
+    try:
+        cfg = load_serve_config(config_path) if config_path else current.config
+        cfg = apply_overrides(cfg, overrides)
+        check_alert_destinations(cfg)
+        check_layout(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log, [w.path for w in cfg.watches])
+        return build_runtime(cfg, key)
+    except (ConfigError, RuleError, OSError, ValueError) as exc:
+        raise ReloadError(str(exc)) from None
