@@ -26,14 +26,22 @@ if [ -n "$missing" ]; then
     echo "missing Debian packages for the tests:$missing (sudo apt-get install$missing)" >&2
   fi
 fi
+# the native core (scanner/native/, Rust) is built by maturin during the install below
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "building the native core needs the Rust toolchain (cargo >= 1.85): https://rustup.rs" >&2
+  exit 2
+fi
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[all,test]"
-# the package passes ruff and mypy (settings in pyproject.toml); LINT=0 skips them for a quick run
+# the package passes ruff and mypy (settings in pyproject.toml), the Rust core cargo fmt, clippy and
+# its tests; LINT=0 skips them for a quick run
 if [ "${LINT:-1}" != 0 ]; then
   "$VENV/bin/ruff" check scanner
   "$VENV/bin/mypy"
+  # the Rust core: formatted, clippy-clean, and its own tests (unit and proptest) pass
+  (cd scanner/native && cargo fmt --check && cargo clippy --quiet --all-targets -- -D warnings && cargo test --quiet)
 fi
 exec "$VENV/bin/python" -m pytest -q "$@"

@@ -1,0 +1,19 @@
+"""Type stubs of the native detection core (``scanner/native/python``, built by maturin)."""
+
+def check_digit(first_eleven: str) -> int:
+    """The check digit for the first eleven ASCII digits; ValueError otherwise."""
+
+def is_valid(digits: str) -> bool:
+    """True when ``digits`` is 12 ASCII digits whose last digit is the correct check digit."""
+
+def mask(digits: str) -> str:
+    """``123456789018`` -> ``********9018``."""
+
+def version() -> str:
+    """The native core's version (the package's)."""
+
+class Fingerprinter:
+    """HMAC-SHA256 keyed with the fingerprint key."""
+
+    def __init__(self, key: bytes) -> None: ...
+    def __call__(self, digits: str) -> str: ...

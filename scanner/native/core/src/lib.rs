@@ -1,0 +1,12 @@
+//! The detection core of mynumber-dlp, in Rust: pure functions over bytes and text, no I/O,
+//! no Python. The Python package calls it through `scanner._native` (the `python` crate).
+//!
+//! Modules, one job each:
+//! - [`checkdigit`]: the mod-11 check digit of the Individual Number (番号法 第2条第5項)
+//! - [`fingerprint`]: masking and the keyed HMAC-SHA256 fingerprint, the only forms in which
+//!   a number leaves the process
+
+#![forbid(unsafe_code)]
+
+pub mod checkdigit;
+pub mod fingerprint;
