@@ -17,3 +17,14 @@ class Fingerprinter:
 
     def __init__(self, key: bytes) -> None: ...
     def __call__(self, digits: str) -> str: ...
+
+class CandidateFinder:
+    """All forms of one rule, decomposed by ``scanner.rules.native_forms``."""
+
+    def __init__(
+        self,
+        forms: list[tuple[str, list[tuple[str, bool, int]], list[tuple[str, bool, int]]]],
+        start_behind: list[tuple[str, bool, int]],
+        start_ahead: list[tuple[str, bool, int]],
+    ) -> None: ...
+    def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, int, str, bool]]: ...

@@ -2,11 +2,13 @@
 //! no Python. The Python package calls it through `scanner._native` (the `python` crate).
 //!
 //! Modules, one job each:
+//! - [`candidates`]: runs of digits in the forms a rule allows, with their boundary conditions
 //! - [`checkdigit`]: the mod-11 check digit of the Individual Number (番号法 第2条第5項)
 //! - [`fingerprint`]: masking and the keyed HMAC-SHA256 fingerprint, the only forms in which
 //!   a number leaves the process
 
 #![forbid(unsafe_code)]
 
+pub mod candidates;
 pub mod checkdigit;
 pub mod fingerprint;

@@ -1,7 +1,7 @@
 //! `scanner._native`: the PyO3 bindings of the detection core. Bindings only: every rule of
 //! detection lives in the `mynumber-dlp-core` crate, which knows nothing of Python.
 
-use mynumber_dlp_core::{checkdigit, fingerprint};
+use mynumber_dlp_core::{candidates, checkdigit, fingerprint};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -48,6 +48,50 @@ impl Fingerprinter {
     }
 }
 
+/// (pattern, positive, width) of one look-around condition, as the rule loader decomposes it.
+type AroundSpec = (String, bool, usize);
+
+fn arounds(specs: Vec<AroundSpec>) -> Vec<candidates::Around> {
+    specs.into_iter().map(|(pattern, positive, width)| candidates::Around { pattern, positive, width }).collect()
+}
+
+/// All forms of one rule, decomposed by `scanner.rules.native_forms`.
+#[pyclass(frozen, module = "scanner._native")]
+struct CandidateFinder {
+    inner: candidates::CandidateFinder,
+}
+
+#[pymethods]
+impl CandidateFinder {
+    #[new]
+    fn new(
+        forms: Vec<(String, Vec<AroundSpec>, Vec<AroundSpec>)>,
+        start_behind: Vec<AroundSpec>,
+        start_ahead: Vec<AroundSpec>,
+    ) -> PyResult<Self> {
+        let forms: Vec<candidates::FormSpec> = forms
+            .into_iter()
+            .map(|(body, behind, ahead)| candidates::FormSpec { body, behind: arounds(behind), ahead: arounds(ahead) })
+            .collect();
+        candidates::CandidateFinder::new(&forms, &arounds(start_behind), &arounds(start_ahead))
+            .map(|inner| Self { inner })
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+
+    /// (start, end, form, digits, valid) of each candidate starting in characters `pos..endpos`.
+    #[pyo3(signature = (text, pos=0, endpos=None))]
+    fn find(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        pos: usize,
+        endpos: Option<usize>,
+    ) -> Vec<(usize, usize, usize, String, bool)> {
+        let found = py.detach(|| self.inner.find(text, pos, endpos));
+        found.into_iter().map(|c| (c.start, c.end, c.form, c.digits, c.valid)).collect()
+    }
+}
+
 /// The crate's version (the package's version).
 #[pyfunction]
 fn version() -> &'static str {
@@ -61,5 +105,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(mask, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_class::<Fingerprinter>()?;
+    m.add_class::<CandidateFinder>()?;
     Ok(())
 }
