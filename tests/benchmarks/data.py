@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -546,6 +547,393 @@ def big_text(data_dir: Path, size_mb: float = 1000, base: Generated | None = Non
     return g
 
 
+# ---------------------------------------------------------------------------
+# issue 10: digit-rich office exports, a digit-dense CSV, a roster
+# ---------------------------------------------------------------------------
+
+CORE_VERSION = 1
+"""Version of the generators below (digit_rich, digit_dense, roster)."""
+RICH_MY_NUMBER_EVERY = 20_000
+"""UTF-8 bytes of digit-rich text per My Number with context (on average)."""
+ID12_SHARE = 0.5
+"""Share of the ids in exports and logs that have 12 digits (the others 8, 10 or 14)."""
+ID_FORCED_VALID = 0.22
+"""Share of generated 12-digit ids forced check-digit valid; with the ~1 in 10 that pass by
+chance, about 30 % of them pass."""
+
+_CP932_SAFE = str.maketrans({"¥": "￥"})  # U+00A5 has no CP932 code; every line is made encodable
+_NO_DIGITS = b"0123456789"
+_CANDIDATE = re.compile(
+    rb"(?<![0-9])(?:[0-9]{12}(?![0-9])|(?<![0-9][- ])[0-9]{4}([- ])[0-9]{4}\1[0-9]{4}(?![0-9])(?![- ][0-9]))"
+)
+"""A candidate as the benchmark counts it: exactly 12 ASCII digits not touching other digits,
+or a 4-4-4 group (hyphen or space). Digit bytes are digits in UTF-8 and CP932 alike."""
+
+
+def measure(buf: bytes) -> tuple[int, int, int]:
+    """Digit bytes, candidates and check-digit-valid candidates in ``buf``."""
+    digit_bytes = len(buf) - len(buf.translate(None, _NO_DIGITS))
+    cands = valid = 0
+    for m in _CANDIDATE.finditer(buf):
+        cands += 1
+        d = m.group()
+        if len(d) != 12:
+            d = d[:4] + d[5:9] + d[10:]
+        valid += is_valid12(d.decode("ascii"))
+    return digit_bytes, cands, valid
+
+
+class _Density:
+    """Running totals of ``measure`` over the bytes written."""
+
+    def __init__(self) -> None:
+        self.bytes = self.digit_bytes = self.candidates = self.valid = 0
+
+    def add(self, buf: bytes) -> None:
+        d, c, v = measure(buf)
+        self.bytes += len(buf)
+        self.digit_bytes += d
+        self.candidates += c
+        self.valid += v
+
+    def meta(self) -> dict:
+        return {
+            "digit_bytes": self.digit_bytes,
+            "digit_byte_share": round(self.digit_bytes / max(1, self.bytes), 4),
+            "candidates": self.candidates,
+            "candidates_per_mb": round(self.candidates / max(1, self.bytes) * MB, 1),
+            "valid_candidates": self.valid,
+            "valid_candidate_share": round(self.valid / max(1, self.candidates), 3),
+        }
+
+
+def density_line(meta: dict) -> str:
+    """One line saying what a sidecar measured."""
+    return (
+        f"{meta.get('encoding', 'utf-8')}: {meta['bytes'] / MB:.1f} MB, digit bytes {meta['digit_byte_share'] * 100:.1f} %, "
+        f"{meta['candidates_per_mb']:,.0f} candidates/MB ({meta['valid_candidate_share'] * 100:.0f} % check-digit valid)"
+    )
+
+
+def id12(rng: random.Random) -> str:
+    return random12(rng, ID_FORCED_VALID)
+
+
+def _ip(rng: random.Random) -> str:
+    a = rng.choice(("10", "172", "192", "203", "198"))
+    return f"{a}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+
+
+_MON = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
+    "curl/8.5.0",
+    "python-requests/2.31.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 Version/17.2 Safari/605.1.15",
+)
+_PATHS = (
+    "/api/v1/orders/{id}", "/api/v1/customers/{id}/invoices", "/mypage/orders/{id}", "/api/v1/shipments/{id}/status",
+    "/api/v1/search?q=%E6%B3%A8%E6%96%87&page={n}", "/static/js/app.{hex}.js", "/login", "/healthz",
+    "/api/v1/reports/daily?date={ymd}", "/img/products/{n}.jpg",
+)  # fmt: skip
+_LEVELS = ("INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR")
+_APP_MSGS = (
+    "注文を確定しました order_id={id} user_id={u} amount={amt} latency_ms={ms}",
+    "決済APIを呼び出しました order_id={id} txn={id} status=200 elapsed={ms}ms",
+    "在庫を引当てました sku={sku} qty={q} warehouse={wh} order_id={id}",
+    "request completed method=GET path=/api/v1/orders/{id} status=200 bytes={b} duration_ms={ms}",
+    "batch job finished job_id={ts12} processed={b} failed={q} elapsed_ms={ms}",
+    "session created user_id={u} ip={ip} expires={epoch}",
+    "配送ステータス更新 shipment={id} 状態=出荷済 updated_at={epoch}",
+    "メール送信キュー投入 queue_id={id} to=user{u}@example.co.jp retry={q}",
+    "cache miss key=customer:{u}:profile ttl={ms}",
+    "slow query {ms}ms: SELECT * FROM orders WHERE customer_id={u} AND created_at>'{date}'",
+    "請求データ連携完了 invoice_no={id} 金額={amt}円 取引先コード={sku}",
+    "connection pool stats active={q} idle={q} waiting=0 max={ms}",
+)
+_CSV_EXPORTS = (
+    ("注文番号,注文日,氏名,電話番号,金額,郵便番号,状態", "{id},{ymd_slash},{name},{tel},{amt},{zip},{state}"),
+    ("伝票番号,取引先コード,品番,数量,単価,金額,納品日", "{id},{sku},{part},{q},{price},{amt},{ymd}"),
+    ("会員番号,氏名,電話番号,登録日,ポイント,最終購入日", "{id},{name},{tel},{ymd_slash},{pts},{ymd}"),
+    ("取引ID,日時,店舗コード,レジ番号,金額,支払方法", "{id},{ts14},{shop},{q},{amt},{pay}"),
+)
+_JSON_EXPORTS = (
+    '{{"order_id":"{id}","customer":"{name}","tel":"{tel}","amount":{amt},"created_at":"{iso}","status":"{en_state}"}}',
+    '{{"id":{id},"type":"invoice","customer_code":"{sku}","total":{amt},"tax":{price},"issued":"{ymd_dash}"}}',
+    '{{"event":"page_view","user_id":{u},"session":"{hex}","ts":{epoch},"path":"/items/{n}","ref":"search"}}',
+    '{{"shipment_id":"{id}","carrier":"yamato","tracking":"{id}","weight_g":{b},"updated":"{iso}"}}',
+    '{{"ticket":"INC{u}","reporter":"{name}","priority":{q},"opened":"{iso}","summary":"{product}が起動しない"}}',
+)
+_STATES = ("発送済", "受付", "キャンセル", "入金待ち", "完了")
+_EN_STATES = ("shipped", "pending", "cancelled", "paid", "delivered")
+_PAYS = ("現金", "クレジット", "QR", "電子マネー")
+_EXPORT_MY_NUMBER = (
+    '{{"employee_id":"E{u}","name":"{name}","個人番号":"{mn}","dept":"{dept}"}}',
+    '{{"staff_no":{u},"kojin_bango":"{mn}","updated":"{iso}"}}',
+    "{dt} INFO [hr-sync] 従業員{u}のマイナンバーを登録しました my_number={mn}",
+    "{dt} WARN [payroll] 扶養控除等申告書の個人番号 {mn} が未確認です",
+)
+
+
+def _rich_values(rng: random.Random) -> dict:
+    """Values for the export templates: a fresh set per line (cheap to make, most unused)."""
+    r = rng.randrange
+    y, mo, d, hh, mi, ss = r(2019, 2026), r(1, 13), r(1, 29), r(24), r(60), r(60)
+    return {
+        "id": id12(rng) if rng.random() < ID12_SHARE else digits(rng, rng.choice((8, 10, 14))),
+        "u": str(r(10**5, 10**8)),
+        "amt": str(rng.choice((r(100, 10_000), r(10_000, 1_000_000), r(10**6, 10**8)))),
+        "ms": str(r(1, 3000)),
+        "sku": f"{r(10**5, 10**6)}",
+        "q": str(r(1, 50)),
+        "wh": f"WH{r(1, 20):02d}",
+        "b": str(r(100, 100_000)),
+        "ts12": f"{y}{mo:02d}{d:02d}{hh:02d}{mi:02d}",
+        "ts14": f"{y}{mo:02d}{d:02d}{hh:02d}{mi:02d}{ss:02d}",
+        "ip": _ip(rng),
+        "epoch": str(r(1_500_000_000_000, 1_750_000_000_000)),
+        "date": f"{y}-{mo:02d}-{d:02d}",
+        "ymd": f"{y}{mo:02d}{d:02d}",
+        "ymd_slash": f"{y}/{mo:02d}/{d:02d}",
+        "ymd_dash": f"{y}-{mo:02d}-{d:02d}",
+        "iso": f"{y}-{mo:02d}-{d:02d}T{hh:02d}:{mi:02d}:{ss:02d}+09:00",
+        "dt": f"{y}-{mo:02d}-{d:02d} {hh:02d}:{mi:02d}:{ss:02d}.{r(1000):03d}",
+        "name": name(rng),
+        "tel": f"0{rng.choice('3679')}0-{r(10**4):04d}-{r(10**4):04d}" if rng.random() < 0.7 else f"03-{r(10**4):04d}-{r(10**4):04d}",
+        "zip": f"{r(100, 1000)}-{r(10**4):04d}",
+        "state": rng.choice(_STATES),
+        "en_state": rng.choice(_EN_STATES),
+        "part": f"P{r(10**6):06d}",
+        "price": str(r(100, 100_000)),
+        "pts": str(r(0, 20_000)),
+        "shop": f"{r(1000, 10_000)}",
+        "pay": rng.choice(_PAYS),
+        "hex": f"{r(16**12):012x}",
+        "n": str(r(1, 5000)),
+        "product": rng.choice(PRODUCTS),
+        "dept": rng.choice(DEPTS),
+    }
+
+
+def _access_line(rng: random.Random) -> str:
+    r = rng.randrange
+    v = _rich_values(rng)
+    path = rng.choice(_PATHS).format(**v)
+    ts = f"{r(1, 29):02d}/{rng.choice(_MON)}/{r(2019, 2026)}:{r(24):02d}:{r(60):02d}:{r(60):02d} +0900"
+    return f'{v["ip"]} - - [{ts}] "GET {path} HTTP/1.1" {rng.choice((200, 200, 200, 304, 404, 500))} {v["b"]} "-" "{rng.choice(_UA)}"'
+
+
+def _app_line(rng: random.Random) -> str:
+    v = _rich_values(rng)
+    return f"{v['dt']} {rng.choice(_LEVELS):<5} [worker-{rng.randrange(1, 9)}] " + rng.choice(_APP_MSGS).format(**v)
+
+
+RICH_SECTIONS = ("access_log", "app_log", "csv_export", "json_export", "prose")
+RICH_SECTION_WEIGHTS = (11, 22, 20, 14, 112)
+"""Relative frequency of the section kinds (tuned for ~22 % digit bytes, ~1,700 candidates/MB)."""
+
+
+def _rich_stream(seed: int):
+    """Blocks of digit-rich text: (lines, {index: my number form}), each ~1 MB of UTF-8, forever."""
+    rng = random.Random(f"rich-{seed}")
+    prose = [b.decode("utf-8").rstrip("\n") for b in build_pool(rng)]
+    credit = 0.0
+    while True:
+        lines: list[str] = []
+        mns: dict[int, str] = {}
+        size = 0
+        while size < BLOCK_BYTES:
+            kind = rng.choices(RICH_SECTIONS, RICH_SECTION_WEIGHTS)[0]
+            n = rng.randrange(5, 60)
+            if kind == "access_log":
+                sec = [_access_line(rng) for _ in range(n)]
+            elif kind == "app_log":
+                sec = [_app_line(rng) for _ in range(n)]
+            elif kind == "csv_export":
+                head, row = rng.choice(_CSV_EXPORTS)
+                sec = [head] + [row.format(**_rich_values(rng)) for _ in range(n)]
+            elif kind == "json_export":
+                sec = [rng.choice(_JSON_EXPORTS).format(**_rich_values(rng)) for _ in range(n)]
+            else:
+                sec = rng.choices(prose, k=n)
+            sec_bytes = sum(len(s.encode("utf-8")) + 1 for s in sec)
+            lines.extend(sec)
+            size += sec_bytes
+            credit += sec_bytes / RICH_MY_NUMBER_EVERY
+            while credit >= 1 or (credit > 0 and rng.random() < credit * 0.2):
+                credit -= 1
+                form, how = my_number_form(rng, my_number(rng))
+                if rng.random() < 0.35:
+                    t = rng.choice(_EXPORT_MY_NUMBER).replace("{mn}", "\x00").format(**_rich_values(rng))
+                else:
+                    t = _fill(rng.choice(MY_NUMBER_TEMPLATES).replace("{mn}", "\x00"), rng)
+                mns[len(lines)] = how
+                t = t.replace("\x00", form)
+                lines.append(t)
+                size += len(t.encode("utf-8")) + 1
+        yield [(s + "\n").translate(_CP932_SAFE) for s in lines], mns
+
+
+def _rich_path(data_dir: Path, size_mb: float, seed: int, cp932: bool) -> Path:
+    return data_dir / f"rich-{size_mb:g}mb-s{seed}{'-cp932' if cp932 else ''}.txt"
+
+
+def digit_rich(
+    size_mb: float = 200, data_dir: Path = DEFAULT_DATA_DIR, seed: int = DEFAULT_SEED, *, cp932: bool = False, quiet: bool = False
+) -> Generated:
+    """Digit-rich office exports of about ``size_mb`` MB: app and access logs, CSV and JSON exports, some prose.
+
+    ~22 % digit bytes and ~1,700 candidates per MB in UTF-8; about 30 % of the 12-digit ids
+    pass the check digit by construction; one My Number with context per ~20 KB. With
+    ``cp932`` the same text stream is written in CP932, up to the same byte size (so it
+    holds a little more of the stream: Japanese takes two bytes a character, not three).
+    """
+    path = _rich_path(data_dir, size_mb, seed, cp932)
+    encoding = "cp932" if cp932 else "utf-8"
+    want = {"kind": "rich", "encoding": encoding, "size_mb": size_mb, "seed": seed, "version": CORE_VERSION}
+    meta = _cached(path, want)
+    if meta is not None:
+        return Generated(path, meta)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    target = int(size_mb * MB)
+    written = nlines = 0
+    forms: dict[str, int] = {}
+    dens = _Density()
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        for lines, mns in _rich_stream(seed):
+            block = "".join(lines).encode(encoding)
+            last = written + len(block) >= target
+            if last:  # last block: whole lines up to the target
+                parts, room = [], target - written
+                for line in lines:
+                    b = line.encode(encoding)
+                    if len(b) > room:
+                        break
+                    parts.append(b)
+                    room -= len(b)
+                lines = lines[: len(parts)]
+                mns = {i: v for i, v in mns.items() if i < len(parts)}
+                block = b"".join(parts)
+            for how in mns.values():
+                forms[how] = forms.get(how, 0) + 1
+            dens.add(block)
+            f.write(block)
+            written += len(block)
+            nlines += len(lines)
+            if last:
+                break
+    meta = dict(want, lines=nlines, my_numbers=sum(forms.values()), my_number_forms=forms, **dens.meta())
+    meta["seconds"] = round(time.perf_counter() - t0, 2)
+    g = _finish(path, tmp, meta)
+    if not quiet:
+        print(f"generated {path} in {meta['seconds']} s: {density_line(g.meta)}", file=sys.stderr)
+    return g
+
+
+DIGITS_HEADER = "個人番号,社員番号,口座番号,取引ID,金額,部署コード,入社日,生年月日,支給額\n"
+
+
+def digit_dense(size_mb: float = 200, data_dir: Path = DEFAULT_DATA_DIR, seed: int = DEFAULT_SEED, *, quiet: bool = False) -> Generated:
+    """A digit-dense CSV (~90 % digit bytes): numeric columns only, under a short header with 個人番号.
+
+    個人番号 is valid in 85 % of rows (5 % of those 4-4-4), a typo in 10 %, blank in 5 %;
+    社員番号, 口座番号 and 取引ID are 12 digits (口座番号 and 取引ID ~30 % valid by chance and
+    construction); amounts, codes and dates (YYYYMMDD) are digits too.
+    """
+    path = data_dir / f"digits-{size_mb:g}mb-s{seed}.csv"
+    want = {"kind": "digits", "encoding": "utf-8", "size_mb": size_mb, "seed": seed, "version": CORE_VERSION}
+    meta = _cached(path, want)
+    if meta is not None:
+        return Generated(path, meta)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    rng = random.Random(f"digits-{seed}")
+    rand, r = rng.random, rng.randrange
+    target = int(size_mb * MB)
+    head = DIGITS_HEADER.encode("utf-8")
+    dens = _Density()
+    dens.add(head)
+    nrows = mn_rows = 0
+    written = len(head)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        f.write(head)
+        done = False
+        while not done:
+            rows = []
+            size = 0
+            while size < BLOCK_BYTES:
+                x = rand()
+                if x < 0.85:
+                    mn = my_number(rng)
+                    if x < 0.85 * 0.05:
+                        mn = f"{mn[:4]}-{mn[4:8]}-{mn[8:]}"
+                    has = 1
+                elif x < 0.95:
+                    mn, has = invalid12(rng), 0
+                else:
+                    mn, has = "", 0
+                row = (
+                    f"{mn},{r(2000, 2025)}{r(10**8):08d},{id12(rng)},{id12(rng)},{r(100, 10**r(4, 10))},"
+                    f"{r(1000, 10_000)},{r(2000, 2025)}{r(1, 13):02d}{r(1, 29):02d},"
+                    f"{r(1960, 2004)}{r(1, 13):02d}{r(1, 29):02d},{r(150_000, 1_200_000)}\n"
+                ).encode("ascii")
+                if written + size + len(row) > target:
+                    done = True
+                    break
+                rows.append(row)
+                size += len(row)
+                mn_rows += has
+            block = b"".join(rows)
+            dens.add(block)
+            f.write(block)
+            written += size
+            nrows += len(rows)
+    meta = dict(want, rows=nrows, my_number_rows=mn_rows, **dens.meta())
+    meta["seconds"] = round(time.perf_counter() - t0, 2)
+    g = _finish(path, tmp, meta)
+    if not quiet:
+        print(f"generated {path} in {meta['seconds']} s: {density_line(g.meta)}", file=sys.stderr)
+    return g
+
+
+ROSTER_HEADER = "No,氏名,個人番号\n"
+
+
+def roster(rows: int = 1_000_000, data_dir: Path = DEFAULT_DATA_DIR, seed: int = DEFAULT_SEED, *, quiet: bool = False) -> Generated:
+    """``rows`` rows ``No,氏名,個人番号``, each with one valid (synthetic) My Number (~33 bytes a row)."""
+    path = data_dir / f"roster-{rows}-s{seed}.csv"
+    want = {"kind": "roster", "encoding": "utf-8", "rows": rows, "seed": seed, "version": CORE_VERSION}
+    meta = _cached(path, want)
+    if meta is not None:
+        return Generated(path, meta)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    rng = random.Random(f"roster-{seed}")
+    names = [s + g for s in SURNAMES for g in GIVEN]
+    dens = _Density()
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        head = ROSTER_HEADER.encode("utf-8")
+        dens.add(head)
+        f.write(head)
+        for start in range(0, rows, 50_000):
+            block = "".join(
+                f"{i + 1:07d},{rng.choice(names)},{my_number(rng)}\n" for i in range(start, min(rows, start + 50_000))
+            ).encode("utf-8")
+            dens.add(block)
+            f.write(block)
+    meta = dict(want, my_numbers=rows, **dens.meta())
+    meta["seconds"] = round(time.perf_counter() - t0, 2)
+    g = _finish(path, tmp, meta)
+    if not quiet:
+        print(f"generated {path} in {meta['seconds']} s: {density_line(g.meta)}", file=sys.stderr)
+    return g
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
@@ -554,7 +942,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--big", action="store_true", help="also make the ~1 GB file from repeated mixed blocks")
     ap.add_argument("--big-mb", type=float, default=1000)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    core = ap.add_argument_group("issue 10 files (any of these makes only them, not mixed/dense)")
+    core.add_argument("--rich-mb", type=float, help="digit-rich exports (UTF-8) of this size")
+    core.add_argument("--cp932", action="store_true", help="also the CP932 twin of the digit-rich file")
+    core.add_argument("--digits-mb", type=float, help="digit-dense CSV (~90 %% digit bytes) of this size")
+    core.add_argument("--roster-rows", type=int, help="roster with this many rows, one My Number each")
     a = ap.parse_args(argv)
+    if a.rich_mb is None and a.cp932:
+        a.rich_mb = 200
+    if a.rich_mb is not None or a.digits_mb is not None or a.roster_rows is not None:
+        gens = []
+        if a.rich_mb is not None:
+            gens.append(digit_rich(a.rich_mb, a.data_dir, a.seed))
+            if a.cp932:
+                gens.append(digit_rich(a.rich_mb, a.data_dir, a.seed, cp932=True))
+        if a.digits_mb is not None:
+            gens.append(digit_dense(a.digits_mb, a.data_dir, a.seed))
+        if a.roster_rows is not None:
+            gens.append(roster(a.roster_rows, a.data_dir, a.seed))
+        for g in gens:
+            print(g.path, json.dumps(g.meta, ensure_ascii=False))
+            print(f"  {density_line(g.meta)}")
+        return 0
     gens = [mixed_text(a.data_dir, a.size_mb, a.seed), dense_csv(a.data_dir, a.dense_mb, a.seed)]
     if a.big:
         gens.append(big_text(a.data_dir, a.big_mb, gens[0], a.seed))

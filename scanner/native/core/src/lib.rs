@@ -4,6 +4,8 @@
 //! Modules, one job each:
 //! - [`candidates`]: runs of digits in the forms a rule allows, with their boundary conditions
 //! - [`checkdigit`]: the mod-11 check digit of the Individual Number (番号法 第2条第5項)
+//! - [`fold`]: length-preserving folding of case and width, for keyword matching
+//! - [`keywords`]: one Aho-Corasick automaton over every context word
 //! - [`fingerprint`]: masking and the keyed HMAC-SHA256 fingerprint, the only forms in which
 //!   a number leaves the process
 
@@ -12,3 +14,5 @@
 pub mod candidates;
 pub mod checkdigit;
 pub mod fingerprint;
+pub mod fold;
+pub mod keywords;

@@ -1,7 +1,7 @@
 //! `scanner._native`: the PyO3 bindings of the detection core. Bindings only: every rule of
 //! detection lives in the `mynumber-dlp-core` crate, which knows nothing of Python.
 
-use mynumber_dlp_core::{candidates, checkdigit, fingerprint};
+use mynumber_dlp_core::{candidates, checkdigit, fingerprint, fold, keywords};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -92,6 +92,31 @@ impl CandidateFinder {
     }
 }
 
+/// Lower-case, narrow full-width ASCII, widen half-width kana; as many characters as `text`.
+#[pyfunction(name = "fold")]
+fn fold_text(text: &str) -> String {
+    fold::fold(text)
+}
+
+/// One Aho-Corasick automaton over folded keyword forms; hits name a form by its index.
+#[pyclass(frozen, module = "scanner._native")]
+struct KeywordIndex {
+    inner: keywords::KeywordIndex,
+}
+
+#[pymethods]
+impl KeywordIndex {
+    #[new]
+    fn new(forms: Vec<String>) -> PyResult<Self> {
+        keywords::KeywordIndex::new(&forms).map(|inner| Self { inner }).map_err(|e| PyValueError::new_err(e.0))
+    }
+
+    /// (start, end, form index) of each word kept in `text`, offsets in characters.
+    fn find(&self, py: Python<'_>, text: &str) -> Vec<(usize, usize, usize)> {
+        py.detach(|| self.inner.find(text))
+    }
+}
+
 /// The crate's version (the package's version).
 #[pyfunction]
 fn version() -> &'static str {
@@ -106,5 +131,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_class::<Fingerprinter>()?;
     m.add_class::<CandidateFinder>()?;
+    m.add_class::<KeywordIndex>()?;
+    m.add_function(wrap_pyfunction!(fold_text, m)?)?;
     Ok(())
 }
