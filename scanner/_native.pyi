@@ -37,3 +37,18 @@ class KeywordIndex:
 
     def __init__(self, forms: list[str]) -> None: ...
     def find(self, text: str) -> list[tuple[int, int, int]]: ...
+
+def context_score(
+    hits: list[tuple[str, str, float, int, bool, float]],
+    settings: tuple[int, int, float, float, int, float, int, float],
+    structure_factor: float,
+) -> tuple[float, list[str], bool]:
+    """Net context contribution, its reasons, and whether positive context was present."""
+
+def clamp(score: float) -> float:
+    """A score kept within 0..1, rounded to 3 decimals as ``round`` does."""
+
+def slot_evidence(
+    values: list[tuple[bool, str | None]], settings: tuple[int, float, float, int, float, float]
+) -> tuple[float, str | None]:
+    """Score change and reason of a slot that saw these (valid, digits) values."""

@@ -4,6 +4,8 @@
 //! Modules, one job each:
 //! - [`candidates`]: runs of digits in the forms a rule allows, with their boundary conditions
 //! - [`checkdigit`]: the mod-11 check digit of the Individual Number (番号法 第2条第5項)
+//! - [`scorer`]: context words and structure into a score in 0..1 and its reasons
+//! - [`evidence`]: what all values of one slot (column, key, label, free text) say of each
 //! - [`fold`]: length-preserving folding of case and width, for keyword matching
 //! - [`keywords`]: one Aho-Corasick automaton over every context word
 //! - [`fingerprint`]: masking and the keyed HMAC-SHA256 fingerprint, the only forms in which
@@ -13,6 +15,8 @@
 
 pub mod candidates;
 pub mod checkdigit;
+pub mod evidence;
 pub mod fingerprint;
 pub mod fold;
 pub mod keywords;
+pub mod scorer;

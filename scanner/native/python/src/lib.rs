@@ -1,7 +1,7 @@
 //! `scanner._native`: the PyO3 bindings of the detection core. Bindings only: every rule of
 //! detection lives in the `mynumber-dlp-core` crate, which knows nothing of Python.
 
-use mynumber_dlp_core::{candidates, checkdigit, fingerprint, fold, keywords};
+use mynumber_dlp_core::{candidates, checkdigit, evidence, fingerprint, fold, keywords, scorer};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -117,6 +117,78 @@ impl KeywordIndex {
     }
 }
 
+/// (window, near, far_factor, attenuation, label_window, other_line_factor, topic_window, topic_factor)
+type ContextTuple = (usize, usize, f64, f64, usize, f64, usize, f64);
+/// (kind, word, weight, distance, structural, scale) of one piece of context.
+type HitTuple = (String, String, f64, usize, bool, f64);
+
+fn context_settings(t: ContextTuple) -> scorer::ContextSettings {
+    let (window, near, far_factor, attenuation, label_window, other_line_factor, topic_window, topic_factor) = t;
+    scorer::ContextSettings {
+        window,
+        near,
+        far_factor,
+        attenuation,
+        label_window,
+        other_line_factor,
+        topic_window,
+        topic_factor,
+    }
+}
+
+/// Net context contribution, its reasons, and whether positive context was present.
+#[pyfunction]
+fn context_score(hits: Vec<HitTuple>, settings: ContextTuple, structure_factor: f64) -> (f64, Vec<String>, bool) {
+    let hits: Vec<scorer::ContextHit> = hits
+        .into_iter()
+        .map(|(kind, word, weight, distance, structural, scale)| scorer::ContextHit {
+            kind,
+            word,
+            weight,
+            distance,
+            structural,
+            scale,
+        })
+        .collect();
+    scorer::context_score(&hits, &context_settings(settings), structure_factor)
+}
+
+/// A score kept within 0..1, rounded to 3 decimals as Python's `round` does.
+#[pyfunction]
+fn clamp(score: f64) -> f64 {
+    scorer::clamp(score)
+}
+
+/// Score change and reason of a slot that saw these values: (valid, digits) each.
+#[pyfunction]
+fn slot_evidence(
+    values: Vec<(bool, Option<String>)>,
+    settings: (usize, f64, f64, usize, f64, f64),
+) -> (f64, Option<&'static str>) {
+    let (
+        roster_min_distinct,
+        roster_min_valid_ratio,
+        roster_weight,
+        coincidence_min_values,
+        coincidence_max_valid_ratio,
+        coincidence_weight,
+    ) = settings;
+    let s = evidence::DocumentSettings {
+        roster_min_distinct,
+        roster_min_valid_ratio,
+        roster_weight,
+        coincidence_min_values,
+        coincidence_max_valid_ratio,
+        coincidence_weight,
+    };
+    let mut stats = evidence::SlotStats::default();
+    for (valid, digits) in &values {
+        stats.add(*valid, digits.as_deref());
+    }
+    let (delta, why) = evidence::slot_evidence(&stats, &s);
+    (delta, why.map(evidence::Evidence::reason))
+}
+
 /// The crate's version (the package's version).
 #[pyfunction]
 fn version() -> &'static str {
@@ -133,5 +205,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CandidateFinder>()?;
     m.add_class::<KeywordIndex>()?;
     m.add_function(wrap_pyfunction!(fold_text, m)?)?;
+    m.add_function(wrap_pyfunction!(context_score, m)?)?;
+    m.add_function(wrap_pyfunction!(clamp, m)?)?;
+    m.add_function(wrap_pyfunction!(slot_evidence, m)?)?;
     Ok(())
 }
