@@ -110,7 +110,8 @@ def detect_table(head: str) -> TableLayout | None:
         counts = [len(f) for _, f in counted if len(f) > 1]
         if len(counts) < TABLE_MIN_ROWS:
             continue
-        modal = max(set(counts), key=counts.count)
+        # the most frequent field count; a tie goes to the fewer fields (deterministic, unlike set order)
+        modal = max(sorted(set(counts)), key=counts.count)
         rows = counts.count(modal)
         if rows < TABLE_MIN_ROWS or rows / len(counted) < TABLE_MIN_CONSISTENCY or rows <= best_rows:
             continue

@@ -89,7 +89,11 @@ def ensure_rg() -> tuple[str | None, str]:
         subprocess.run(["apt-get", "update", "-qq"], check=False)
         subprocess.run(["apt-get", "install", "-y", "-qq", "ripgrep"], env=env, check=False)
     rg = shutil.which("rg")
-    return (rg, "installed ripgrep (apt-get)") if rg else (None, "rg not on PATH and apt-get install ripgrep failed; rg rows skipped")
+    return (
+        (rg, "installed ripgrep (apt-get)")
+        if rg
+        else (None, "rg not on PATH and apt-get install ripgrep failed; rg rows skipped")
+    )
 
 
 def rg_version(rg: str | None) -> str:
@@ -102,13 +106,19 @@ def rg_version(rg: str | None) -> str:
 def source_state() -> str:
     """A digest of what the in-process rows and the CLI run: scanner/**/*.py, the native module, rules."""
     h = hashlib.sha256()
-    files = sorted((ROOT / "scanner").rglob("*.py")) + sorted((ROOT / "scanner").rglob("*.so")) + sorted((ROOT / "rules").glob("*.toml"))
+    files = (
+        sorted((ROOT / "scanner").rglob("*.py"))
+        + sorted((ROOT / "scanner").rglob("*.so"))
+        + sorted((ROOT / "rules").glob("*.toml"))
+    )
     for p in files:
         try:
             h.update(str(p.relative_to(ROOT)).encode() + b"\0" + p.read_bytes())
         except OSError:
             h.update(str(p).encode() + b"\0?")
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     return f"{h.hexdigest()[:12]} (git {head or '?'} + working tree)"
 
 
@@ -192,10 +202,8 @@ def count_cli_output(out: str) -> tuple[Counter, int]:
 def cli_row(path: Path, jobs: int, args: argparse.Namespace, tmp: Path) -> Row:
     size = path.stat().st_size
     method = f"cli scan -j {jobs} jsonl"
-    cli = bench_scan.cli_command()
-    venv_cli = ROOT / ".venv" / "bin" / "mynumber-dlp"
-    if venv_cli.exists():
-        cli = [str(venv_cli)]
+    venv_cli = ROOT / ".venv" / "bin" / "mynumber-dlp"  # the project's venv first, else the one on PATH
+    cli = [str(venv_cli)] if venv_cli.exists() else bench_scan.cli_command()
     if cli is None:
         return Row(method, size, note="skipped: mynumber-dlp not found")
     env = dict(os.environ, MYNUMBER_DLP_FINGERPRINT_KEY=FINGERPRINT_KEY, XDG_CONFIG_HOME=str(tmp / "xdg"))
@@ -209,7 +217,16 @@ def cli_row(path: Path, jobs: int, args: argparse.Namespace, tmp: Path) -> Row:
             return Row(method, size, note=f"failed: exit {first.rc}: {detail[:80]}")
         conf, not_scanned = count_cli_output(out)
         note = f"exit {best.rc}" + (f", {not_scanned} not_scanned" if not_scanned else "")
-        return Row(method, size, len(runs), best.wall, max(r.rss_mb for r in runs), by_confidence(conf), note, sum(conf.values()))
+        return Row(
+            method,
+            size,
+            len(runs),
+            best.wall,
+            max(r.rss_mb for r in runs),
+            by_confidence(conf),
+            note,
+            sum(conf.values()),
+        )
     finally:
         Path(out).unlink(missing_ok=True)
 
@@ -331,9 +348,15 @@ def bench_file(res: FileResult, engine, rg: str | None, args: argparse.Namespace
     e = res.stages[-1]
     res.encoding = res.stages[1].info.get("encoding", "")
     core = Row(
-        "core in-process (segments+engine)", size, e.runs, e.wall, None,
-        by_confidence(Counter(e.info["levels"])), f"encoding {res.encoding}", e.info["findings"],
-    )  # fmt: skip
+        "core in-process (segments+engine)",
+        size,
+        e.runs,
+        e.wall,
+        None,
+        by_confidence(Counter(e.info["levels"])),
+        f"encoding {res.encoding}",
+        e.info["findings"],
+    )
     res.rows.append(core)
 
     for jobs in (1, 2):
@@ -376,7 +399,7 @@ def message_payload() -> str:
     s = json.dumps(msg, ensure_ascii=False)
     pad = 1024 - len(s.encode("utf-8"))
     if pad > 20:
-        msg["note"] = "x" * (pad - len(', "note": ""'.encode()))
+        msg["note"] = "x" * (pad - len(b', "note": ""'))
         s = json.dumps(msg, ensure_ascii=False)
     return s
 
@@ -414,12 +437,24 @@ def bench_roster(gen: data.Generated, engine, args: argparse.Namespace, tmp: Pat
     warm(path)
     out: dict = {"path": str(path), "bytes": size, "rows": gen.meta["rows"]}
     runs, wall, info = best_of(lambda: stage_engine(path, engine), args.repeat, args.slow_seconds)
-    out["core"] = {"runs": runs, "wall": wall, "findings": info["findings"], "levels": info["levels"],
-                   "findings_per_s": info["findings"] / wall, "mbps": size / MB / wall}  # fmt: skip
+    out["core"] = {
+        "runs": runs,
+        "wall": wall,
+        "findings": info["findings"],
+        "levels": info["levels"],
+        "findings_per_s": info["findings"] / wall,
+        "mbps": size / MB / wall,
+    }
     row = cli_row(path, 1, args, tmp)
-    out["cli"] = {"runs": row.runs, "wall": row.wall, "findings": row.count, "rss_mb": row.rss_mb, "note": row.note,
-                  "findings_per_s": (row.count or 0) / row.wall if row.wall else None,
-                  "mbps": row.mbps}  # fmt: skip
+    out["cli"] = {
+        "runs": row.runs,
+        "wall": row.wall,
+        "findings": row.count,
+        "rss_mb": row.rss_mb,
+        "note": row.note,
+        "findings_per_s": (row.count or 0) / row.wall if row.wall else None,
+        "mbps": row.mbps,
+    }
     return out
 
 
@@ -449,11 +484,11 @@ def print_file(res: FileResult, out) -> None:
     print("-" * len(hdr), file=out)
     for r in res.rows:
         print(
-            f"{r.method:<36} {r.runs or '':>4} {fmt(r.wall, '8.3f')} {fmt(r.mbps, '8.2f')} {fmt(x_rg(r.mbps, rg), '6.3f')} "
-            f"{fmt(r.rss_mb, '7.0f')}  {r.findings:<24} {r.note}",
+            f"{r.method:<36} {r.runs or '':>4} {fmt(r.wall, '8.3f')} {fmt(r.mbps, '8.2f')} "
+            f"{fmt(x_rg(r.mbps, rg), '6.3f')} {fmt(r.rss_mb, '7.0f')}  {r.findings:<24} {r.note}",
             file=out,
         )
-    print(f"\nstages (in-process, cumulative; ns/B = wall ns per file byte; stage = minus the row above)", file=out)
+    print("\nstages (in-process, cumulative; ns/B = wall ns per file byte; stage = minus the row above)", file=out)
     hdr = f"{'stage':<48} {'runs':>4} {'wall s':>8} {'MB/s':>8} {'x rg':>6} {'ns/B':>7} {'stage ns/B':>10}  counts"
     print(hdr, file=out)
     print("-" * len(hdr), file=out)
@@ -475,9 +510,12 @@ def print_file(res: FileResult, out) -> None:
     cands, valid = st["d"].info["candidates"], st["d"].info["valid"]
     for label, hi, lo in (("(e)-(d) rest of engine", "e", "d"), ("(d)-(c) candidate finding", "d", "c")):
         delta = (st[hi].wall - st[lo].wall) * 1e9
-        print(f"{label:<28} {fmt(delta / cands if cands else None, '10.0f')} ns per candidate   "
-              f"{fmt(delta / valid if valid else None, '10.0f')} ns per valid candidate   "
-              f"({cands:,} candidates, {valid:,} valid)", file=out)  # fmt: skip
+        print(
+            f"{label:<28} {fmt(delta / cands if cands else None, '10.0f')} ns per candidate   "
+            f"{fmt(delta / valid if valid else None, '10.0f')} ns per valid candidate   "
+            f"({cands:,} candidates, {valid:,} valid)",
+            file=out,
+        )
     gen = []
     if "my_numbers" in m:
         gen.append(f"generated My Numbers with context {m['my_numbers']} {m.get('my_number_forms', '')}")
@@ -490,7 +528,7 @@ def print_file(res: FileResult, out) -> None:
         print(f"  NOTE: {n}", file=out)
 
 
-def summary(results: list[FileResult]) -> list[tuple[str, str, str, str]]:
+def summary(results: list[FileResult]) -> list[tuple[str, float | None, str, str]]:
     """(what, measured, target, verdict) for the issue's targets."""
     by = {r.label: r for r in results}
     rows = []
@@ -512,53 +550,81 @@ def summary(results: list[FileResult]) -> list[tuple[str, str, str, str]]:
         ("digits", "cli scan -j 1 jsonl", 0.25, "CLI -j 1 / rg, dense CSV"),
     ):
         v = ratio(label, method)
-        rows.append((what, fmt(v, ".3f").strip(), f">= {target}", verdict(v, target)))
+        rows.append((what, v, f">= {target}", verdict(v, target)))
     if "rich" in by and "cp932" in by:
         for method, name in (("core in-process (segments+engine)", "core"), ("cli scan -j 1 jsonl", "CLI -j 1")):
             a, b = by["rich"].row(method), by["cp932"].row(method)
             v = b.mbps / a.mbps if a and b else None
             ok = "-" if v is None else ("met" if v >= 0.8 else "not met")
-            rows.append((f"{name} MB/s CP932 / UTF-8", fmt(v, ".3f").strip(), ">= 0.8", ok))
+            rows.append((f"{name} MB/s CP932 / UTF-8", v, ">= 0.8", ok))
     return rows
 
 
 def print_report(results, message, roster_res, env, out=sys.stdout) -> None:
-    print(f"\nmynumber-dlp core benchmark (issue 10)  python {env['python']}  cores {env['cores']}  {env['rg_version']}", file=out)
+    print(
+        f"\nmynumber-dlp core benchmark (issue 10)  python {env['python']}  cores {env['cores']}  {env['rg_version']}",
+        file=out,
+    )
     print(f"scanner sources: {env['sources_start']}", file=out)
     if env["sources_start"] != env["sources_end"]:
-        print(f"WARNING: scanner sources changed during the run (now {env['sources_end']}): rows may mix code versions", file=out)
-    print(f"load average at start {env['load_start']}; repeat {env['repeat']} (once if a run > {env['slow_seconds']:g} s; "
-          f"rg always best of 3)", file=out)  # fmt: skip
+        print(
+            f"WARNING: scanner sources changed during the run (now {env['sources_end']}): rows may mix code versions",
+            file=out,
+        )
+    print(
+        f"load average at start {env['load_start']}; repeat {env['repeat']} "
+        f"(once if a run > {env['slow_seconds']:g} s; rg always best of 3)",
+        file=out,
+    )
     if env.get("rg_note"):
         print(f"rg: {env['rg_note']}", file=out)
-    print("MB = 10^6 bytes of the file; MB/s = file MB / wall s; x rg = MB/s / rg's MB/s on the same file in this run;",
-          "RSS MB = peak RSS of the largest process of that command", file=out)  # fmt: skip
+    print(
+        "MB = 10^6 bytes of the file; MB/s = file MB / wall s; x rg = MB/s / rg's MB/s on the same file in this run;",
+        "RSS MB = peak RSS of the largest process of that command",
+        file=out,
+    )
     for res in results:
         print_file(res, out)
     if message:
         m = message
-        print(f"\n## 1 KB JSON message ({m['bytes']} bytes, {m['findings_per_message']} finding {m['levels']}) through "
-              f"Engine.scan_text x {m['messages']:,}", file=out)  # fmt: skip
-        print(f"median {m['median_us']:.1f} us   p90 {m['p90_us']:.1f} us   p99 {m['p99_us']:.1f} us   min {m['min_us']:.1f} us"
-              f"   ({1e6 / m['median_us']:,.0f} messages/s at the median)", file=out)  # fmt: skip
+        print(
+            f"\n## 1 KB JSON message ({m['bytes']} bytes, {m['findings_per_message']} finding {m['levels']}) "
+            f"through Engine.scan_text x {m['messages']:,}",
+            file=out,
+        )
+        print(
+            f"median {m['median_us']:.1f} us   p90 {m['p90_us']:.1f} us   p99 {m['p99_us']:.1f} us   "
+            f"min {m['min_us']:.1f} us   ({1e6 / m['median_us']:,.0f} messages/s at the median)",
+            file=out,
+        )
     if roster_res:
         r = roster_res
-        print(f"\n## roster: {Path(r['path']).name}  {r['bytes'] / MB:.1f} MB, {r['rows']:,} rows, one My Number each", file=out)
-        hdr = f"{'method':<36} {'runs':>4} {'wall s':>8} {'MB/s':>8} {'findings':>10} {'findings/s':>11} {'RSS MB':>7}  note"
+        print(
+            f"\n## roster: {Path(r['path']).name}  {r['bytes'] / MB:.1f} MB, {r['rows']:,} rows, one My Number each",
+            file=out,
+        )
+        hdr = f"{'method':<36} {'runs':>4} {'wall s':>8} {'MB/s':>8} {'findings':>10} {'findings/s':>11} "
+        hdr += f"{'RSS MB':>7}  note"
         print(hdr, file=out)
         print("-" * len(hdr), file=out)
         c = r["core"]
-        print(f"{'core in-process (segments+engine)':<36} {c['runs']:>4} {c['wall']:8.3f} {c['mbps']:8.2f} {c['findings']:>10,} "
-              f"{c['findings_per_s']:>11,.0f} {'-':>7}  {c['levels']}", file=out)  # fmt: skip
+        print(
+            f"{'core in-process (segments+engine)':<36} {c['runs']:>4} {c['wall']:8.3f} {c['mbps']:8.2f} "
+            f"{c['findings']:>10,} {c['findings_per_s']:>11,.0f} {'-':>7}  {c['levels']}",
+            file=out,
+        )
         c = r["cli"]
-        print(f"{'cli scan -j 1 jsonl':<36} {c['runs'] or '':>4} {fmt(c['wall'], '8.3f')} {fmt(c['mbps'], '8.2f')} "
-              f"{c['findings'] if c['findings'] is not None else '-':>10} {fmt(c['findings_per_s'], '11,.0f')} "
-              f"{fmt(c['rss_mb'], '7.0f')}  {c['note']}", file=out)  # fmt: skip
+        print(
+            f"{'cli scan -j 1 jsonl':<36} {c['runs'] or '':>4} {fmt(c['wall'], '8.3f')} {fmt(c['mbps'], '8.2f')} "
+            f"{fmt(c['findings'], '10,d')} {fmt(c['findings_per_s'], '11,.0f')} "
+            f"{fmt(c['rss_mb'], '7.0f')}  {c['note']}",
+            file=out,
+        )
     rows = summary(results)
     if rows:
         print("\n## issue 10 targets (the Python engine today is the baseline)", file=out)
         for what, v, target, ok in rows:
-            print(f"  {what:<40} {v:>8}   target {target:<6} {ok}", file=out)
+            print(f"  {what:<40} {fmt(v, '8.3f')}   target {target:<6} {ok}", file=out)
 
 
 # ---------------------------------------------------------------------------
@@ -570,19 +636,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, default=data.DEFAULT_DATA_DIR)
     ap.add_argument("--size-mb", type=float, default=None, help=f"size of each file in MB (default {DEFAULT_MB:g})")
     ap.add_argument("--quick", action="store_true", help=f"{QUICK_MB:g} MB files, {QUICK_ROSTER_ROWS:,}-row roster")
-    ap.add_argument("--roster-rows", type=int, default=None, help=f"default {ROSTER_ROWS:,} ({QUICK_ROSTER_ROWS:,} with --quick)")
+    ap.add_argument(
+        "--roster-rows", type=int, default=None, help=f"default {ROSTER_ROWS:,} ({QUICK_ROSTER_ROWS:,} with --quick)"
+    )
     ap.add_argument("--messages", type=int, default=MESSAGES, help="1 KB messages timed (median)")
     ap.add_argument("--seed", type=int, default=data.DEFAULT_SEED)
     ap.add_argument("--repeat", type=int, default=3, help="best of N (default 3)")
-    ap.add_argument("--slow-seconds", type=float, default=10.0, help="a run longer than this is not repeated (rg: always 3)")
-    ap.add_argument("--only", action="append", choices=("rich", "cp932", "digits", "message", "roster"),
-                    help="run only these parts (repeatable)")  # fmt: skip
+    ap.add_argument(
+        "--slow-seconds", type=float, default=10.0, help="a run longer than this is not repeated (rg: always 3)"
+    )
+    ap.add_argument(
+        "--only",
+        action="append",
+        choices=("rich", "cp932", "digits", "message", "roster"),
+        help="run only these parts (repeatable)",
+    )
     ap.add_argument("--json", type=Path, help="also write every number to this JSON file")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = ap.parse_args(argv)
     QUIET = args.quiet
     size_mb = args.size_mb if args.size_mb is not None else (QUICK_MB if args.quick else DEFAULT_MB)
-    roster_rows = args.roster_rows if args.roster_rows is not None else (QUICK_ROSTER_ROWS if args.quick else ROSTER_ROWS)
+    roster_rows = (
+        args.roster_rows if args.roster_rows is not None else (QUICK_ROSTER_ROWS if args.quick else ROSTER_ROWS)
+    )
     only = set(args.only or ("rich", "cp932", "digits", "message", "roster"))
 
     rg, rg_note = ensure_rg()
@@ -633,17 +709,23 @@ def main(argv: list[str] | None = None) -> int:
     print_report(results, message, roster_res, env)
     print(f"\n(benchmark took {env['seconds']:.0f} s)")
     if args.json:
+        rg_of = {r.label: r.row("rg -c 12 digits") for r in results}
         doc = {
             "env": env,
             "files": [
-                {**asdict(r), "rows": [dict(asdict(x), mbps=x.mbps, x_rg=x_rg(x.mbps, r.row("rg -c 12 digits"))) for x in r.rows],
-                 "stages": [dict(asdict(s), ns_per_byte=s.wall * 1e9 / Path(r.path).stat().st_size) for s in r.stages]}
+                {
+                    **asdict(r),
+                    "rows": [dict(asdict(x), mbps=x.mbps, x_rg=x_rg(x.mbps, rg_of[r.label])) for x in r.rows],
+                    "stages": [
+                        dict(asdict(s), ns_per_byte=s.wall * 1e9 / Path(r.path).stat().st_size) for s in r.stages
+                    ],
+                }
                 for r in results
             ],
             "message": message,
             "roster": roster_res,
-            "targets": [dict(zip(("what", "measured", "target", "verdict"), t)) for t in summary(results)],
-        }  # fmt: skip
+            "targets": [dict(zip(("what", "measured", "target", "verdict"), t, strict=True)) for t in summary(results)],
+        }
         args.json.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         say(f"wrote {args.json}")
     return 0

@@ -4,6 +4,8 @@
 //! Modules, one job each:
 //! - [`candidates`]: runs of digits in the forms a rule allows, with their boundary conditions
 //! - [`checkdigit`]: the mod-11 check digit of the Individual Number (番号法 第2条第5項)
+//! - [`pytext`]: Python's text semantics the ported code relies on (whitespace, lines, csv)
+//! - [`structure`]: table columns, JSON keys, form labels, XML elements as context
 //! - [`scorer`]: context words and structure into a score in 0..1 and its reasons
 //! - [`evidence`]: what all values of one slot (column, key, label, free text) say of each
 //! - [`fold`]: length-preserving folding of case and width, for keyword matching
@@ -19,4 +21,6 @@ pub mod evidence;
 pub mod fingerprint;
 pub mod fold;
 pub mod keywords;
+pub mod pytext;
 pub mod scorer;
+pub mod structure;

@@ -1,7 +1,9 @@
 //! `scanner._native`: the PyO3 bindings of the detection core. Bindings only: every rule of
 //! detection lives in the `mynumber-dlp-core` crate, which knows nothing of Python.
 
-use mynumber_dlp_core::{candidates, checkdigit, evidence, fingerprint, fold, keywords, scorer};
+use std::collections::HashSet;
+
+use mynumber_dlp_core::{candidates, checkdigit, evidence, fingerprint, fold, keywords, scorer, structure};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -189,6 +191,49 @@ fn slot_evidence(
     (delta, why.map(evidence::Evidence::reason))
 }
 
+/// Structure functions of the core, for the differential tests (`structure_*` in the stubs).
+#[pyfunction]
+fn structure_fields(line: &str, delimiter: char) -> Vec<String> {
+    structure::fields(line, delimiter)
+}
+
+#[pyfunction]
+fn structure_detect_table(head: &str) -> Option<(char, usize, Vec<String>)> {
+    structure::detect_table(head).map(|t| (t.delimiter, t.header_line, t.header))
+}
+
+#[pyfunction]
+fn structure_column_of(line_prefix: &str, delimiter: char) -> usize {
+    structure::column_of(line_prefix, delimiter)
+}
+
+#[pyfunction]
+fn structure_next_label_start(after: &str) -> usize {
+    structure::next_label_start(after)
+}
+
+#[pyfunction]
+fn structure_nearest_label(before: &str, transparent: Vec<String>) -> Option<(String, &'static str, usize, usize)> {
+    let transparent: HashSet<String> = transparent.into_iter().collect();
+    structure::nearest_label(before, &transparent).map(|l| (l.text, l.kind, l.distance, l.length))
+}
+
+#[pyfunction]
+fn structure_local_table_delimiter(line: &str) -> Option<(char, usize)> {
+    structure::local_table_delimiter(line)
+}
+
+#[pyfunction]
+fn structure_find_local_header(lines_above: Vec<String>, delimiter: char, count: usize) -> Option<usize> {
+    let lines: Vec<&str> = lines_above.iter().map(String::as_str).collect();
+    structure::find_local_header(&lines, delimiter, count)
+}
+
+#[pyfunction]
+fn structure_label_key(text: &str) -> String {
+    structure::label_key(text)
+}
+
 /// The crate's version (the package's version).
 #[pyfunction]
 fn version() -> &'static str {
@@ -208,5 +253,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(context_score, m)?)?;
     m.add_function(wrap_pyfunction!(clamp, m)?)?;
     m.add_function(wrap_pyfunction!(slot_evidence, m)?)?;
+    m.add_function(wrap_pyfunction!(structure_fields, m)?)?;
+    m.add_function(wrap_pyfunction!(structure_detect_table, m)?)?;
+    m.add_function(wrap_pyfunction!(structure_column_of, m)?)?;
+    m.add_function(wrap_pyfunction!(structure_next_label_start, m)?)?;
+    m.add_function(wrap_pyfunction!(structure_nearest_label, m)?)?;
+    m.add_function(wrap_pyfunction!(structure_local_table_delimiter, m)?)?;
+    m.add_function(wrap_pyfunction!(structure_find_local_header, m)?)?;
+    m.add_function(wrap_pyfunction!(structure_label_key, m)?)?;
     Ok(())
 }

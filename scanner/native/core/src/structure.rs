@@ -1,0 +1,297 @@
+//! Structure as context: table columns, JSON keys, form labels, XML elements.
+//!
+//! A value under a column headed 個人番号, after a key `"my_number":` or after a label
+//! 「個人番号：」 belongs to that header, however far away the header is. Mirrors
+//! `scanner/detect/structure.py`; offsets and lengths are in characters.
+//!
+//! The Python code finds the label before a value with a *reverse* regex anchored where the
+//! label ends. The regex crate matches forwards only, so the label pattern is written here
+//! reversed (each alternative's items in reverse order) and run on the reversed text: a
+//! backtracking engine matching right to left tries the items in exactly that order.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
+
+use crate::pytext::{csv_fields, splitlines, strip};
+
+/// Lines from the start of a document examined to decide whether it is a table.
+pub const TABLE_SNIFF_LINES: usize = 50;
+/// Rows (header included) with the same field count needed to call a document a table.
+pub const TABLE_MIN_ROWS: usize = 2;
+/// Share of sniffed lines that must have the table's field count.
+pub const TABLE_MIN_CONSISTENCY: f64 = 0.6;
+/// Delimiters of whole-document tables, in the order they are tried.
+pub const DELIMITERS: [char; 4] = [',', '\t', ';', '|'];
+/// A header cell is a short name; longer text makes the row data or prose.
+pub const HEADER_MAX_CELL: usize = 40;
+/// Delimiters of tables inside other text (Markdown, pasted TSV/CSV) and the fewest per line.
+pub const LOCAL_TABLE_DELIMITERS: [(char, usize); 3] = [('|', 2), ('\t', 1), (',', 2)];
+/// Label endings tried, nearest first, before giving up on finding a label.
+pub const MAX_LABEL_TRIES: usize = 12;
+/// Characters stripped from what follows a label on its line before deciding it has a value of its own.
+const OPENERS: &[char] = &[' ', '\t', '\u{3000}', '\r', '{', '[', '(', '（', '"', '\''];
+/// Every label ends in one of these.
+const LABEL_ENDS: &[char] = &[':', '：', '=', '>', '】', ']', '］', '〕', '\n'];
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| panic!("built-in pattern {pattern}: {e}"))
+}
+
+static LONG_DIGITS: LazyLock<Regex> = LazyLock::new(|| re(r"[0-9\uFF10-\uFF19]{6,}"));
+static LETTER: LazyLock<Regex> = LazyLock::new(|| re(r"[^\W\d_]"));
+static DIGIT: LazyLock<Regex> = LazyLock::new(|| re(r"\d"));
+static MARKDOWN_RULE: LazyLock<Regex> = LazyLock::new(|| re(r"^[\s|:\-=+]+$"));
+static NEXT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r#""(?:[^"\\\n]|\\.){1,64}"\s*:"#,
+        r"|<[A-Za-z_][\w.:-]{0,40}(?:\s[^<>\n]{0,200})?>",
+        r"|[【\[［〔][^】\]］〕\n]{1,24}[】\]］〕]",
+        r#"|[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}0-9\uFF10-\uFF19]{1,24}[ \t\u3000]*[:：=]"#,
+    ))
+});
+/// `structure.LABEL_PATTERN`, each alternative reversed, for reversed text.
+static LABEL_REVERSED: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r#":\s*"(?P<json>(?:[^"\\\n]|.\\){1,64})""#,
+        r"|>(?:[^<>\n]{0,200}\s)?(?P<xml>[\w.:-]{0,40}[A-Za-z_])<",
+        r"|[】\]］〕](?P<bracket>[^】\]］〕\n]{1,24})[【\[［〔]",
+        r#"|[:：=][ \t\u3000]*(?P<kv>(?:[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24} ){0,3}[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24})"#,
+        r"|\n\r?[ \t\u3000]*(?P<line>[^\d\uFF10-\uFF19\n:：\-*・•]{1,16}?)[ \t\u3000]*(?m:$)",
+    ))
+});
+const LABEL_GROUPS: [&str; 5] = ["json", "xml", "bracket", "kv", "line"];
+
+/// A delimited table found at the start of a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableLayout {
+    pub delimiter: char,
+    /// 0-based line index of the header row.
+    pub header_line: usize,
+    /// Header cells as written.
+    pub header: Vec<String>,
+}
+
+/// The label a value sits under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub text: String,
+    /// `key` for a JSON key or XML element, `label` otherwise (shown in reasons).
+    pub kind: &'static str,
+    /// Characters between the end of the label and the value.
+    pub distance: usize,
+    /// Characters the label itself takes (with its quotes, brackets or colon).
+    pub length: usize,
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// The cells of one line: as `csv` reads it, or split at the delimiter where `csv` refuses it.
+pub fn fields(line: &str, delimiter: char) -> Vec<String> {
+    csv_fields(line, delimiter).unwrap_or_else(|| line.split(delimiter).map(str::to_string).collect())
+}
+
+/// Short cells with words, none of them a number: 氏名,個人番号 but not 09:14,森,年末調整で…
+pub fn looks_like_header(cells: &[String]) -> bool {
+    let filled = cells.iter().filter(|c| !strip(c).is_empty()).count();
+    if filled < 2 || (filled as f64) < cells.len() as f64 * 0.6 {
+        return false;
+    }
+    let mut lettered = 0;
+    for c in cells {
+        let c = strip(c);
+        if chars(c) > HEADER_MAX_CELL || LONG_DIGITS.is_match(c) {
+            return false;
+        }
+        if LETTER.is_match(c) {
+            lettered += 1;
+        } else if DIGIT.is_match(c) {
+            return false; // a time, a count, a date: a data row
+        }
+    }
+    lettered >= (cells.len() / 2).max(1)
+}
+
+/// Decide from the first lines whether the document is a delimited table, and find its header.
+pub fn detect_table(head: &str) -> Option<TableLayout> {
+    let trimmed = head.trim_start_matches(['\u{FEFF}', ' ', '\t', '\r', '\n']);
+    if trimmed.starts_with(['{', '[', '<']) {
+        return None; // JSON, XML, HTML: keys and tags are the structure
+    }
+    let mut lines: Vec<&str> = splitlines(head).into_iter().take(TABLE_SNIFF_LINES).collect();
+    if !head.is_empty() && !head.ends_with(['\n', '\r']) && lines.len() > 1 {
+        lines.pop(); // the last line may be cut short
+    }
+    let mut best: Option<TableLayout> = None;
+    let mut best_rows = 0;
+    for delim in DELIMITERS {
+        let counted: Vec<(usize, Vec<String>)> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !strip(l).is_empty())
+            .map(|(i, l)| (i, fields(l, delim)))
+            .collect();
+        let counts: Vec<usize> = counted.iter().map(|(_, f)| f.len()).filter(|&n| n > 1).collect();
+        if counts.len() < TABLE_MIN_ROWS {
+            continue;
+        }
+        let mut distinct: Vec<usize> = counts.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        // the most frequent field count; a tie goes to the fewer fields (as the Python)
+        let mut modal = distinct[0];
+        let mut rows = 0;
+        for &n in &distinct {
+            let c = counts.iter().filter(|&&x| x == n).count();
+            if c > rows {
+                modal = n;
+                rows = c;
+            }
+        }
+        if rows < TABLE_MIN_ROWS || (rows as f64 / counted.len() as f64) < TABLE_MIN_CONSISTENCY || rows <= best_rows {
+            continue;
+        }
+        if let Some((i, f)) = counted.iter().find(|(_, f)| f.len() == modal && looks_like_header(f)) {
+            best = Some(TableLayout { delimiter: delim, header_line: *i, header: f.clone() });
+            best_rows = rows;
+        }
+    }
+    best
+}
+
+/// 0-based column of a value whose line starts with `line_prefix` (quotes respected).
+pub fn column_of(line_prefix: &str, delimiter: char) -> usize {
+    if !line_prefix.contains('"') {
+        return line_prefix.matches(delimiter).count();
+    }
+    fields(line_prefix, delimiter).len().saturating_sub(1)
+}
+
+/// Where the next field's label starts in the text after a value (its length if none).
+pub fn next_label_start(after: &str) -> usize {
+    match NEXT_LABEL.find(after) {
+        Some(m) => chars(&after[..m.start()]),
+        None => chars(after),
+    }
+}
+
+/// How labels are compared with `transparent_labels`: case, `_`, `-` and spaces ignored.
+pub fn label_key(text: &str) -> String {
+    text.to_lowercase().chars().filter(|c| !matches!(c, '_' | '-' | ' ')).collect()
+}
+
+/// The label the value after `before` sits under, if any.
+///
+/// The nearest label wins, except a label on an earlier line that already has a value of its
+/// own after it (`受付日時：2026/11/26`), and a generic key such as `"value":` (in
+/// `transparent`, as `label_key`s) that only wraps the value of the key above it.
+pub fn nearest_label(before: &str, transparent: &HashSet<String>) -> Option<Label> {
+    let forward: Vec<char> = before.chars().collect();
+    let n = forward.len();
+    let reversed: String = forward.iter().rev().collect();
+    // byte offset in `reversed` of each reversed character position
+    let mut rev_bytes: Vec<usize> = reversed.char_indices().map(|(i, _)| i).collect();
+    rev_bytes.push(reversed.len());
+    let rev_char_of = |b: usize| rev_bytes.partition_point(|&x| x < b);
+    let mut caps = LABEL_REVERSED.create_captures();
+    let ends = (0..n).rev().filter(|&i| LABEL_ENDS.contains(&forward[i])).map(|i| i + 1);
+    for (tries, end) in ends.enumerate() {
+        if tries >= MAX_LABEL_TRIES {
+            return None;
+        }
+        let input = Input::new(&reversed).range(rev_bytes[n - end]..).anchored(Anchored::Yes);
+        LABEL_REVERSED.search_captures(&input, &mut caps);
+        let Some(m) = caps.get_match() else { continue };
+        let group = LABEL_GROUPS.iter().copied().find(|g| caps.get_group_by_name(g).is_some()).unwrap_or("line");
+        let span = caps.get_group_by_name(group).map_or(m.range(), |s| s.range());
+        let text: String = reversed[span].chars().rev().collect();
+        let text = strip(&text).to_string();
+        if !transparent.is_empty() && transparent.contains(&label_key(&text)) {
+            continue;
+        }
+        // the match covers forward [start, end)
+        let start = n - rev_char_of(m.end());
+        if group != "line" {
+            let rest = &forward[end..];
+            if let Some(stop) = rest.iter().position(|&c| c == '\n') {
+                let line_rest: String = rest[..stop].iter().collect();
+                if !line_rest.trim_matches(OPENERS).is_empty() {
+                    continue;
+                }
+            }
+        }
+        let kind = if group == "json" || group == "xml" { "key" } else { "label" };
+        return Some(Label { text, kind, distance: n - end, length: end - start });
+    }
+    None
+}
+
+/// The delimiter (and count per line) that makes `line` a table row, if any.
+pub fn local_table_delimiter(line: &str) -> Option<(char, usize)> {
+    LOCAL_TABLE_DELIMITERS.iter().find_map(|&(d, least)| {
+        let n = line.matches(d).count();
+        (n >= least).then_some((d, n))
+    })
+}
+
+/// Index in `lines_above` (nearest last) of the header of the row block they end with.
+///
+/// Walks up while lines have the same number of delimiters (Markdown rule lines such as
+/// `|---|---|` included); the top line of that block is the header if it looks like one.
+pub fn find_local_header(lines_above: &[&str], delimiter: char, count: usize) -> Option<usize> {
+    let mut top = None;
+    for i in (0..lines_above.len()).rev() {
+        if lines_above[i].matches(delimiter).count() != count {
+            break;
+        }
+        top = Some(i);
+    }
+    let top = top?;
+    let line = lines_above[top];
+    if MARKDOWN_RULE.is_match(line) {
+        return None;
+    }
+    looks_like_header(&fields(line, delimiter)).then_some(top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_with_a_header_is_a_table() {
+        let t = detect_table("氏名,個人番号\n山田,123456789018\n佐藤,123456789018\n").unwrap();
+        assert_eq!((t.delimiter, t.header_line), (',', 0));
+        assert_eq!(t.header, vec!["氏名", "個人番号"]);
+    }
+
+    #[test]
+    fn json_is_never_a_table() {
+        assert!(detect_table("{\"a\": 1,\n\"b\": 2}\n").is_none());
+    }
+
+    #[test]
+    fn the_nearest_label_is_found() {
+        let none = HashSet::new();
+        let l = nearest_label("氏名：山田\n個人番号：", &none).unwrap();
+        assert_eq!((l.text.as_str(), l.kind, l.distance), ("個人番号", "label", 0));
+        let k = nearest_label("{\"my_number\": \"", &none).unwrap();
+        assert_eq!((k.text.as_str(), k.kind, k.distance, k.length), ("my_number", "key", 2, 12));
+    }
+
+    #[test]
+    fn a_label_with_its_own_value_is_passed_over() {
+        let none = HashSet::new();
+        assert!(nearest_label("受付日時：2026/11/26\n", &none).is_none_or(|l| l.text != "受付日時"));
+    }
+
+    #[test]
+    fn column_of_counts_delimiters_outside_quotes() {
+        assert_eq!(column_of("a,b,", ','), 2);
+        assert_eq!(column_of("\"a,b\",", ','), 1);
+    }
+}
