@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from scanner import _native
+
 MASK_CHAR = "*"
 VISIBLE_DIGITS = 4
 """Trailing digits left visible in a masked value."""
@@ -22,13 +24,15 @@ class Fingerprinter:
     values; the keyed HMAC is not without the key.
     """
 
-    __slots__ = ("_base",)
+    __slots__ = ("_base", "native")
 
     def __init__(self, key: str | bytes) -> None:
         key_bytes = key.encode("utf-8") if isinstance(key, str) else key
         if not key_bytes:
             raise ValueError("fingerprint key must not be empty")
         self._base = hmac.new(key_bytes, digestmod=hashlib.sha256)
+        self.native = _native.Fingerprinter(key_bytes)
+        """The same key in the native core (the key itself is kept by neither)."""
 
     def __call__(self, digits: str) -> str:
         """Lowercase hex HMAC of the 12 ASCII digits."""

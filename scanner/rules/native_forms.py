@@ -144,3 +144,35 @@ def native_start(start: str) -> tuple[list[Around], list[Around]]:
     if body:
         raise FormSyntaxError(f"the start guard {start!r} must be look-arounds only")
     return behind, ahead
+
+
+def native_regex(pattern: str, ignorecase: bool = False) -> str:
+    """A Python ``re``/``regex`` search pattern in the core's syntax: ``$`` outside a class
+    matches before a final newline in Python, so it becomes ``(?:\\n?\\z)``; ``\\Z`` is ``\\z``."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            out.append("\\z" if nxt == "Z" and not in_class else ch + nxt)
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("[^")
+                i += 2
+                if pattern[i : i + 1] == "]":
+                    out.append("\\]")
+                    i += 1
+                continue
+        elif ch == "$":
+            out.append(r"(?:\n?\z)")
+            i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return ("(?i)" if ignorecase else "") + "".join(out)

@@ -566,13 +566,13 @@ def print_report(results, message, roster_res, env, out=sys.stdout) -> None:
         file=out,
     )
     print(f"scanner sources: {env['sources_start']}", file=out)
-    if env["sources_start"] != env["sources_end"]:
+    if env["sources_start"].split()[0] != env["sources_end"].split()[0]:  # the digest, not the git HEAD
         print(
             f"WARNING: scanner sources changed during the run (now {env['sources_end']}): rows may mix code versions",
             file=out,
         )
     print(
-        f"load average at start {env['load_start']}; repeat {env['repeat']} "
+        f"load average at start {env['load_start']}, at the end {env['load_end']}; repeat {env['repeat']} "
         f"(once if a run > {env['slow_seconds']:g} s; rg always best of 3)",
         file=out,
     )
@@ -706,6 +706,7 @@ def main(argv: list[str] | None = None) -> int:
             roster_res = bench_roster(ros, engine, args, tmp)
     env["sources_end"] = source_state()
     env["seconds"] = round(time.perf_counter() - t0, 1)
+    env["load_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print_report(results, message, roster_res, env)
     print(f"\n(benchmark took {env['seconds']:.0f} s)")
     if args.json:

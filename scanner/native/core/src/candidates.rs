@@ -148,9 +148,21 @@ impl CandidateFinder {
     pub fn find(&self, text: &str, pos: usize, endpos: Option<usize>) -> Vec<Candidate> {
         let pos_byte = byte_of(text, 0, pos);
         let limit_byte = endpos.map_or(text.len(), |e| byte_of(text, pos_byte, e.saturating_sub(pos)));
+        let mut counter = CharCounter { byte: 0, chars: 0 };
+        self.find_bytes(text, pos_byte, limit_byte)
+            .into_iter()
+            .map(|c| {
+                let start = counter.at(text, c.start);
+                let end = counter.at(text, c.end);
+                Candidate { start, end, form: c.form, digits: c.digits, valid: c.valid }
+            })
+            .collect()
+    }
+
+    /// As `find`, with byte offsets in and out (the engine keeps its own character index).
+    pub fn find_bytes(&self, text: &str, pos_byte: usize, limit_byte: usize) -> Vec<Candidate> {
         let hay_end = byte_of(text, limit_byte, MATCH_REACH);
         let mut caps: Vec<_> = self.forms.iter().map(|f| f.body.create_captures()).collect();
-        let mut counter = CharCounter { byte: 0, chars: 0 };
         let mut out = Vec::new();
         let mut at = pos_byte;
         while at < limit_byte {
@@ -167,9 +179,7 @@ impl CandidateFinder {
                     let digits = normalise_digits(&text[p..end]);
                     if digits.len() == checkdigit::LENGTH && !checkdigit::is_trivial(digits.as_bytes()) {
                         let valid = checkdigit::is_valid(digits.as_bytes());
-                        let start = counter.at(text, p);
-                        let end_char = counter.at(text, end);
-                        out.push(Candidate { start, end: end_char, form, digits, valid });
+                        out.push(Candidate { start: p, end, form, digits, valid });
                     }
                     at = if end > p { end } else { next_char(text, p) };
                 }

@@ -2,6 +2,7 @@
 //! no Python. The Python package calls it through `scanner._native` (the `python` crate).
 //!
 //! Modules, one job each:
+//! - [`engine`]: the document scanner — one document in pieces, findings out, bounded memory
 //! - [`candidates`]: runs of digits in the forms a rule allows, with their boundary conditions
 //! - [`checkdigit`]: the mod-11 check digit of the Individual Number (番号法 第2条第5項)
 //! - [`pytext`]: Python's text semantics the ported code relies on (whitespace, lines, csv)
@@ -17,6 +18,7 @@
 
 pub mod candidates;
 pub mod checkdigit;
+pub mod engine;
 pub mod evidence;
 pub mod fingerprint;
 pub mod fold;

@@ -2,8 +2,9 @@
 //! detection lives in the `mynumber-dlp-core` crate, which knows nothing of Python.
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
-use mynumber_dlp_core::{candidates, checkdigit, evidence, fingerprint, fold, keywords, scorer, structure};
+use mynumber_dlp_core::{candidates, checkdigit, engine, evidence, fingerprint, fold, keywords, scorer, structure};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -234,6 +235,155 @@ fn structure_label_key(text: &str) -> String {
     structure::label_key(text)
 }
 
+/// (reason, weight, before, after, digits) of one adjustment, patterns in the core's syntax.
+type AdjustmentTuple = (String, f64, Option<String>, Option<String>, Option<String>);
+
+/// One rule as `scanner.detect.native_engine` hands it over (a dict).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct RuleArg {
+    id: String,
+    forms: Vec<(String, Vec<AroundSpec>, Vec<AroundSpec>)>,
+    form_info: Vec<(String, f64)>,
+    start_behind: Vec<AroundSpec>,
+    start_ahead: Vec<AroundSpec>,
+    context: ContextTuple,
+    structure_factor: f64,
+    adjustments: Vec<AdjustmentTuple>,
+    thresholds: (f64, f64, f64),
+    document: (usize, f64, f64, usize, f64, f64),
+}
+
+impl RuleArg {
+    fn spec(self) -> engine::RuleSpec {
+        let (low, medium, high) = self.thresholds;
+        let (
+            roster_min_distinct,
+            roster_min_valid_ratio,
+            roster_weight,
+            coincidence_min_values,
+            coincidence_max_valid_ratio,
+            coincidence_weight,
+        ) = self.document;
+        engine::RuleSpec {
+            id: self.id,
+            forms: self
+                .forms
+                .into_iter()
+                .map(|(body, behind, ahead)| candidates::FormSpec {
+                    body,
+                    behind: arounds(behind),
+                    ahead: arounds(ahead),
+                })
+                .collect(),
+            form_info: self.form_info,
+            start_behind: arounds(self.start_behind),
+            start_ahead: arounds(self.start_ahead),
+            context: context_settings(self.context),
+            structure_factor: self.structure_factor,
+            adjustments: self
+                .adjustments
+                .into_iter()
+                .map(|(reason, weight, before, after, digits)| engine::AdjustmentSpec {
+                    reason,
+                    weight,
+                    before,
+                    after,
+                    digits,
+                })
+                .collect(),
+            thresholds: scorer::Thresholds { low, medium, high },
+            document: evidence::DocumentSettings {
+                roster_min_distinct,
+                roster_min_valid_ratio,
+                roster_weight,
+                coincidence_min_values,
+                coincidence_max_valid_ratio,
+                coincidence_weight,
+            },
+        }
+    }
+}
+
+/// (rule index, line, column, confidence 1..3, score, masked, fingerprint, reasons)
+type FindingTuple = (usize, usize, usize, u8, f64, String, String, Vec<String>);
+
+fn finding_tuples(found: Vec<engine::Finding>) -> Vec<FindingTuple> {
+    found
+        .into_iter()
+        .map(|f| (f.rule, f.line, f.column, f.confidence as u8, f.score, f.masked, f.fingerprint, f.reasons))
+        .collect()
+}
+
+/// A compiled ruleset plus the fingerprint key.
+#[pyclass(frozen, module = "scanner._native")]
+struct Engine {
+    inner: Arc<engine::Engine>,
+}
+
+#[pymethods]
+impl Engine {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        rules: Vec<RuleArg>,
+        keywords: Vec<(usize, String, f64)>,
+        keyword_forms: Vec<String>,
+        keyword_entries: Vec<Vec<usize>>,
+        transparent_labels: Vec<String>,
+        known: Vec<String>,
+        fingerprinter: &Fingerprinter,
+    ) -> PyResult<Self> {
+        let spec = engine::EngineSpec {
+            rules: rules.into_iter().map(RuleArg::spec).collect(),
+            keywords: keywords.into_iter().map(|(rule, word, weight)| engine::Keyword { rule, word, weight }).collect(),
+            keyword_forms,
+            keyword_entries,
+            transparent_labels: transparent_labels.into_iter().collect(),
+            known: known.into_iter().collect(),
+        };
+        engine::Engine::new(spec, fingerprinter.inner.clone())
+            .map(|e| Self { inner: Arc::new(e) })
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+
+    /// A scanner for one document.
+    fn document(&self) -> Document {
+        Document { inner: Mutex::new(engine::Document::new(Arc::clone(&self.inner))) }
+    }
+}
+
+/// One document fed in pieces; the GIL is released while it scans.
+#[pyclass(frozen, module = "scanner._native")]
+struct Document {
+    inner: Mutex<engine::Document>,
+}
+
+impl Document {
+    fn with<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut engine::Document) -> R + Send) -> PyResult<R> {
+        py.detach(|| {
+            let mut doc = self.inner.lock().map_err(|_| PyValueError::new_err("a scan of this document failed"))?;
+            Ok(f(&mut doc))
+        })
+    }
+}
+
+#[pymethods]
+impl Document {
+    #[pyo3(signature = (text, zones=None))]
+    fn feed(&self, py: Python<'_>, text: &str, zones: Option<Vec<(usize, usize)>>) -> PyResult<Vec<FindingTuple>> {
+        self.with(py, |d| d.feed(text, zones.as_deref())).map(finding_tuples)
+    }
+
+    fn jump(&self, py: Python<'_>, line: usize) -> PyResult<Vec<FindingTuple>> {
+        self.with(py, |d| d.jump(line)).map(finding_tuples)
+    }
+
+    fn close(&self, py: Python<'_>) -> PyResult<Vec<FindingTuple>> {
+        self.with(py, |d| d.close()).map(finding_tuples)
+    }
+}
+
 /// The crate's version (the package's version).
 #[pyfunction]
 fn version() -> &'static str {
@@ -249,6 +399,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Fingerprinter>()?;
     m.add_class::<CandidateFinder>()?;
     m.add_class::<KeywordIndex>()?;
+    m.add_class::<Engine>()?;
+    m.add_class::<Document>()?;
     m.add_function(wrap_pyfunction!(fold_text, m)?)?;
     m.add_function(wrap_pyfunction!(context_score, m)?)?;
     m.add_function(wrap_pyfunction!(clamp, m)?)?;

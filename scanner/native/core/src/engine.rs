@@ -1,0 +1,847 @@
+//! The document scanner: candidates, context, structure and document evidence over one
+//! document fed in pieces, memory bounded however long it is. A port of
+//! `scanner/detect/engine.py` (`DocumentScanner`), step for step, so its findings are the
+//! same; offsets are characters, as in Python.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use regex_automata::meta::Regex;
+
+use crate::candidates::{Candidate, CandidateFinder, FormError};
+use crate::evidence::{slot_evidence, DocumentSettings, Evidence, SlotStats};
+use crate::fingerprint::{mask, Fingerprinter};
+use crate::fold::fold;
+use crate::keywords::KeywordIndex;
+use crate::scorer::{clamp, confidence_of, context_score, Confidence, ContextHit, ContextSettings, Thresholds};
+use crate::structure::{
+    column_of, detect_table, fields, find_local_header, local_table_delimiter, nearest_label, next_label_start,
+    TableLayout,
+};
+
+/// Text gathered from the start of a document before scanning, to recognise a table header.
+pub const HEAD_CHARS: usize = 64 * 1024;
+/// Characters kept before the scan position: left context, labels, the start of a long CSV line.
+pub const KEEP_BEHIND: usize = 4096;
+/// Longest table row searched whole for context words.
+pub const MAX_ROW_CHARS: usize = 4096;
+/// How far above a value's line the header of a table inside other text is looked for.
+pub const LOCAL_TABLE_REACH: usize = 512;
+/// Longest candidate plus the characters its boundary checks look at.
+pub const MAX_CANDIDATE_CHARS: usize = 48;
+/// Characters before and after a candidate that adjustments look at.
+pub const ADJUST_SPAN: usize = 8;
+/// Findings held for document evidence before the oldest are settled with the evidence so far.
+pub const MAX_PENDING: usize = 10_000;
+/// Score of a finding whose fingerprint is on the known-numbers list.
+pub const KNOWN_NUMBER_SCORE: f64 = 1.0;
+/// Only words at least this strong (マイナンバー, 扶養控除) set a conversation's topic.
+pub const TOPIC_MIN_WEIGHT: f64 = 0.3;
+/// Distinct label texts whose keywords are remembered per document.
+pub const LABEL_CACHE_SIZE: usize = 10_000;
+
+/// A context word as written in the rules.
+#[derive(Clone, Debug)]
+pub struct Keyword {
+    /// Which rule of the ruleset the word belongs to.
+    pub rule: usize,
+    /// The word as written in the rule file (shown in reasons).
+    pub word: String,
+    /// Positive raises the score, negative lowers it.
+    pub weight: f64,
+}
+
+/// A score change when the text around the digits, or the digits, look a certain way.
+#[derive(Clone, Debug)]
+pub struct AdjustmentSpec {
+    /// Shown in reasons (`adjust:<name>`).
+    pub reason: String,
+    pub weight: f64,
+    /// Regexes (the core's syntax) searched before, after, and in the digits.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub digits: Option<String>,
+}
+
+/// One rule, as the loader hands it over.
+#[derive(Clone, Debug)]
+pub struct RuleSpec {
+    pub id: String,
+    pub forms: Vec<crate::candidates::FormSpec>,
+    /// (name, score) of each form.
+    pub form_info: Vec<(String, f64)>,
+    pub start_behind: Vec<crate::candidates::Around>,
+    pub start_ahead: Vec<crate::candidates::Around>,
+    pub context: ContextSettings,
+    pub structure_factor: f64,
+    pub adjustments: Vec<AdjustmentSpec>,
+    pub thresholds: Thresholds,
+    pub document: DocumentSettings,
+}
+
+/// A ruleset plus what the engine needs besides it.
+#[derive(Clone, Debug)]
+pub struct EngineSpec {
+    pub rules: Vec<RuleSpec>,
+    /// Every context word.
+    pub keywords: Vec<Keyword>,
+    /// The folded forms in the automaton, and for each the keywords it stands for.
+    pub keyword_forms: Vec<String>,
+    pub keyword_entries: Vec<Vec<usize>>,
+    /// Generic keys that only wrap the value of the key above them, as `label_key`s.
+    pub transparent_labels: HashSet<String>,
+    /// Fingerprints of numbers known to be real (exact data match).
+    pub known: HashSet<String>,
+}
+
+struct CompiledAdjustment {
+    reason: String,
+    weight: f64,
+    before: Option<Regex>,
+    after: Option<Regex>,
+    digits: Option<Regex>,
+}
+
+struct CompiledRule {
+    spec: RuleSpec,
+    finder: CandidateFinder,
+    adjustments: Vec<CompiledAdjustment>,
+}
+
+/// A compiled ruleset plus the fingerprint key: builds document scanners.
+pub struct Engine {
+    rules: Vec<CompiledRule>,
+    keywords: Vec<Keyword>,
+    index: KeywordIndex,
+    entries: Vec<Vec<usize>>,
+    transparent: HashSet<String>,
+    known: HashSet<String>,
+    fingerprinter: Fingerprinter,
+    behind: usize,
+    ahead: usize,
+    number: Regex,
+    camel: Regex,
+}
+
+/// A likely My Number at a position in extracted text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule: usize,
+    pub line: usize,
+    pub column: usize,
+    pub confidence: Confidence,
+    pub score: f64,
+    pub masked: String,
+    pub fingerprint: String,
+    pub reasons: Vec<String>,
+}
+
+fn compile(pattern: &Option<String>) -> Result<Option<Regex>, FormError> {
+    pattern.as_deref().map(|p| Regex::new(p).map_err(|e| FormError(format!("{p}: {e}")))).transpose()
+}
+
+impl Engine {
+    /// Compile a ruleset; `fingerprinter` makes the fingerprints.
+    pub fn new(spec: EngineSpec, fingerprinter: Fingerprinter) -> Result<Self, FormError> {
+        if spec.rules.is_empty() {
+            return Err(FormError("a ruleset needs at least one rule".into()));
+        }
+        let mut rules = Vec::with_capacity(spec.rules.len());
+        for r in &spec.rules {
+            let finder = CandidateFinder::new(&r.forms, &r.start_behind, &r.start_ahead)?;
+            let adjustments = r
+                .adjustments
+                .iter()
+                .map(|a| {
+                    Ok(CompiledAdjustment {
+                        reason: a.reason.clone(),
+                        weight: a.weight,
+                        before: compile(&a.before)?,
+                        after: compile(&a.after)?,
+                        digits: compile(&a.digits)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, FormError>>()?;
+            rules.push(CompiledRule { spec: r.clone(), finder, adjustments });
+        }
+        let window = spec.rules.iter().map(|r| r.context.window).max().unwrap_or(0);
+        let looks_back = spec
+            .rules
+            .iter()
+            .map(|r| r.context.window.max(r.context.label_window).max(r.context.topic_window))
+            .max()
+            .unwrap_or(0)
+            .max(LOCAL_TABLE_REACH);
+        let index = KeywordIndex::new(&spec.keyword_forms).map_err(|e| FormError(e.0))?;
+        Ok(Self {
+            rules,
+            keywords: spec.keywords,
+            index,
+            entries: spec.keyword_entries,
+            transparent: spec.transparent_labels,
+            known: spec.known,
+            fingerprinter,
+            behind: KEEP_BEHIND.max(looks_back),
+            ahead: window + MAX_CANDIDATE_CHARS + ADJUST_SPAN,
+            number: Regex::new(r"[0-9\uFF10-\uFF19][0-9\uFF10-\uFF19,，.:/\-]{2,}").expect("built-in pattern"),
+            camel: Regex::new(r"[a-z][A-Z]").expect("built-in pattern"),
+        })
+    }
+
+    /// Keyword hits in `text`: (start, end, keyword indices), offsets in characters.
+    fn find_words(&self, text: &str) -> Vec<(usize, usize, &[usize])> {
+        self.index.find(text).into_iter().map(|(s, e, i)| (s, e, self.entries[i].as_slice())).collect()
+    }
+
+    /// `KeywordIndex.words_in`: keywords of a short text such as a column header, a JSON key or a label.
+    fn words_in(&self, text: &str) -> Vec<usize> {
+        let text = unescape_json(text);
+        // camelCase split: a space between a lower-case and an upper-case ASCII letter
+        let mut split = String::with_capacity(text.len() + 4);
+        let mut last = 0;
+        for m in self.camel.find_iter(&text) {
+            split.push_str(&text[last..m.start() + 1]);
+            split.push(' ');
+            last = m.start() + 1;
+        }
+        split.push_str(&text[last..]);
+        let kws: Vec<usize> = self.find_words(&split).into_iter().flat_map(|(_, _, k)| k.iter().copied()).collect();
+        let positive: Vec<usize> = kws.iter().copied().filter(|&k| self.keywords[k].weight > 0.0).collect();
+        if positive.is_empty() {
+            kws
+        } else {
+            positive
+        }
+    }
+
+    /// `_owns_a_number`: the rest of the line after `end` (characters) holds a number of its own.
+    fn owns_a_number(&self, text: &CharStr, end: usize) -> bool {
+        let stop = text.find_char('\n', end).unwrap_or(text.len());
+        self.number.is_match(text.slice(end, stop))
+    }
+
+    /// `KeywordIndex.around`: (keyword, distance, same line) of words just before and after a value.
+    fn around(&self, left: &str, right: &str) -> Vec<(usize, usize, bool)> {
+        let left = CharStr::new(unescape_json(left));
+        let right = CharStr::new(unescape_json(right));
+        let n = left.len();
+        let last_break = left.rfind_char('\n', 0, n);
+        let first_break = right.find_char('\n', 0);
+        let mut hits = Vec::new();
+        for (_s, end, kws) in self.find_words(left.as_str()) {
+            let same_line = last_break.is_none_or(|b| end > b);
+            if same_line || !self.owns_a_number(&left, end) {
+                hits.extend(kws.iter().map(|&k| (k, n - end, same_line)));
+            }
+        }
+        for (start, end, kws) in self.find_words(right.as_str()) {
+            let same_line = first_break.is_none_or(|b| start < b);
+            if same_line || !self.owns_a_number(&right, end) {
+                hits.extend(kws.iter().map(|&k| (k, start, same_line)));
+            }
+        }
+        hits
+    }
+
+    fn fingerprint(&self, digits: &str) -> String {
+        self.fingerprinter.fingerprint(digits.as_bytes())
+    }
+}
+
+/// `textfold.unescape_json`: `\uXXXX` escapes decoded (a lone surrogate, which a Rust string
+/// cannot hold, becomes U+FFFD: one character for one, as in Python).
+pub fn unescape_json(text: &str) -> String {
+    if !text.contains("\\u") {
+        return text.to_string();
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 6 <= b.len() && b[i + 1] == b'u' && b[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit) {
+            let code = u32::from_str_radix(&text[i + 2..i + 6], 16).unwrap_or(0xFFFD);
+            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+            i += 6;
+        } else {
+            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// A string with O(1) slicing by character offsets.
+struct CharStr {
+    text: String,
+    /// Byte offset of each character, and the length at the end.
+    offs: Vec<usize>,
+}
+
+impl CharStr {
+    fn new(text: String) -> Self {
+        let mut offs: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        offs.push(text.len());
+        Self { text, offs }
+    }
+
+    fn len(&self) -> usize {
+        self.offs.len() - 1
+    }
+
+    fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    fn byte(&self, char_pos: usize) -> usize {
+        self.offs[char_pos.min(self.len())]
+    }
+
+    /// Characters `a..b` (clamped to the text, empty when reversed).
+    fn slice(&self, a: usize, b: usize) -> &str {
+        let b = b.min(self.len());
+        let a = a.min(b);
+        &self.text[self.offs[a]..self.offs[b]]
+    }
+
+    fn char_of(&self, byte: usize) -> usize {
+        self.offs.partition_point(|&o| o < byte)
+    }
+
+    fn find_char(&self, c: char, from: usize) -> Option<usize> {
+        let from = from.min(self.len());
+        self.text[self.offs[from]..].find(c).map(|i| self.char_of(self.offs[from] + i))
+    }
+
+    fn rfind_char(&self, c: char, a: usize, b: usize) -> Option<usize> {
+        let s = self.slice(a, b);
+        s.rfind(c).map(|i| self.char_of(self.offs[a.min(b.min(self.len()))] + i))
+    }
+
+    fn count_char(&self, c: char, a: usize, b: usize) -> usize {
+        self.slice(a, b).matches(c).count()
+    }
+
+    fn push_str(&mut self, s: &str) {
+        let base = self.text.len();
+        self.offs.pop();
+        self.offs.extend(s.char_indices().map(|(i, _)| base + i));
+        self.text.push_str(s);
+        self.offs.push(self.text.len());
+    }
+
+    /// Drop the first `n` characters.
+    fn drop_front(&mut self, n: usize) {
+        let n = n.min(self.len());
+        let cut = self.offs[n];
+        self.text.drain(..cut);
+        self.offs.drain(..n);
+        for o in &mut self.offs {
+            *o -= cut;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.offs.clear();
+        self.offs.push(0);
+    }
+}
+
+/// Where a value sits; values of one slot share document evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Slot {
+    Column(usize),
+    Table(usize, usize),
+    Label(String),
+    Text,
+}
+
+struct Pending {
+    rule: usize,
+    line: usize,
+    column: usize,
+    partial: f64,
+    reasons: Vec<String>,
+    slot: (usize, Slot),
+    positive: bool,
+    /// Kept only until settled; then only the mask and the fingerprint go out.
+    digits: String,
+}
+
+struct LocalTable {
+    delimiter: char,
+    count: usize,
+    header_line: usize,
+}
+
+/// Streams one document: candidates, context, structure and document evidence.
+pub struct Document {
+    e: Arc<Engine>,
+    buf: CharStr,
+    /// Absolute offset of `buf[0]` in the document.
+    buf_abs: usize,
+    /// Absolute offset from which candidate starts are still to be examined.
+    next: usize,
+    line_no: usize,
+    /// Absolute offset up to which newlines are counted.
+    line_pos: usize,
+    /// Absolute offset where the line holding `line_pos` starts.
+    line_start: usize,
+    layout: Option<TableLayout>,
+    layout_known: bool,
+    table_columns: Vec<Vec<usize>>,
+    pending: VecDeque<Pending>,
+    slots: HashMap<(usize, Slot), SlotStats>,
+    label_cache: HashMap<String, Vec<usize>>,
+    local: Option<LocalTable>,
+    /// Absolute offset of the last row seen of `local`.
+    local_row_start: usize,
+    local_columns: Vec<Vec<usize>>,
+    /// Absolute [start, end) ranges where candidates can start, not yet searched.
+    zones: VecDeque<[usize; 2]>,
+    /// Absolute offset of the table row whose context words are in `row_cache` (None: none).
+    row_cache_at: Option<usize>,
+    row_cache: Vec<(usize, usize, Vec<usize>)>,
+}
+
+/// What `_structure` finds for a value: keywords, their kind, distance, the field's start, the slot.
+struct Structure {
+    kws: Vec<usize>,
+    kind: &'static str,
+    distance: usize,
+    field_start: usize,
+    slot: Option<Slot>,
+}
+
+impl Document {
+    /// A scanner for one document of `engine`; feed it text in order, then close it.
+    pub fn new(engine: Arc<Engine>) -> Self {
+        Self {
+            e: engine,
+            buf: CharStr::new(String::new()),
+            buf_abs: 0,
+            next: 0,
+            line_no: 1,
+            line_pos: 0,
+            line_start: 0,
+            layout: None,
+            layout_known: false,
+            table_columns: Vec::new(),
+            pending: VecDeque::new(),
+            slots: HashMap::new(),
+            label_cache: HashMap::new(),
+            local: None,
+            local_row_start: 0,
+            local_columns: Vec::new(),
+            zones: VecDeque::new(),
+            row_cache_at: None,
+            row_cache: Vec::new(),
+        }
+    }
+
+    /// Add the next piece of the document; returns the findings settled so far. `zones` are
+    /// the character ranges of `text` where candidates can start; None means anywhere.
+    pub fn feed(&mut self, text: &str, zones: Option<&[(usize, usize)]>) -> Vec<Finding> {
+        let base = self.buf_abs + self.buf.len();
+        let whole = [(0, text.chars().count())];
+        for &(zs, ze) in zones.unwrap_or(&whole) {
+            match self.zones.back_mut() {
+                Some(last) if last[1] >= base + zs => last[1] = last[1].max(base + ze),
+                _ => self.zones.push_back([base + zs, base + ze]),
+            }
+        }
+        self.buf.push_str(text);
+        if !self.layout_known && self.buf.len() < HEAD_CHARS {
+            return Vec::new();
+        }
+        self.process(false)
+    }
+
+    /// The text fed so far ends a line; what is fed next starts at `line` after a gap that
+    /// holds no candidate and lies beyond the reach of every context.
+    pub fn jump(&mut self, line: usize) -> Vec<Finding> {
+        let out = self.process(true);
+        let gap = self.buf_abs + self.buf.len() + 1;
+        self.zones.clear();
+        self.buf.clear();
+        self.buf_abs = gap;
+        self.next = gap;
+        self.line_pos = gap;
+        self.line_start = gap;
+        self.line_no = line;
+        out
+    }
+
+    /// End of document: settle every remaining finding.
+    pub fn close(&mut self) -> Vec<Finding> {
+        let mut out = self.process(true);
+        let n = self.pending.len();
+        out.extend(self.settle(n));
+        out
+    }
+
+    fn process(&mut self, last: bool) -> Vec<Finding> {
+        if !self.layout_known {
+            let head = self.buf.slice(0, HEAD_CHARS).to_string();
+            self.learn_layout(&head);
+        }
+        let start = self.next - self.buf_abs;
+        let len = self.buf.len();
+        let limit = if last { Some(len) } else { len.checked_sub(self.e.ahead) };
+        if let Some(limit) = limit.filter(|&l| l > start) {
+            let spans = self.zone_spans(start, limit);
+            let e = Arc::clone(&self.e);
+            let mut cands: Vec<(usize, usize, Candidate)> = Vec::new();
+            for (zs, ze) in spans {
+                let (bs, be) = (self.buf.byte(zs), self.buf.byte(ze));
+                for (i, cr) in e.rules.iter().enumerate() {
+                    for c in cr.finder.find_bytes(self.buf.as_str(), bs, be) {
+                        let start_char = self.buf.char_of(c.start);
+                        let end_char = self.buf.char_of(c.end);
+                        cands.push((start_char, i, Candidate { start: start_char, end: end_char, ..c }));
+                    }
+                }
+            }
+            if e.rules.len() > 1 {
+                cands.sort_by_key(|t| (t.0, t.1));
+            }
+            for (_, i, c) in cands {
+                self.examine(i, &c);
+            }
+            self.next = self.buf_abs + limit;
+            self.trim(limit);
+        }
+        let overflow = self.pending.len().saturating_sub(MAX_PENDING);
+        if overflow > 0 {
+            self.settle(overflow + MAX_PENDING / 2)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Buffer ranges in [start, limit) where candidates can start; forgets zones passed.
+    fn zone_spans(&mut self, start: usize, limit: usize) -> Vec<(usize, usize)> {
+        let (lo, hi) = (self.buf_abs + start, self.buf_abs + limit);
+        let mut spans = Vec::new();
+        for z in &self.zones {
+            if z[0] >= hi {
+                break;
+            }
+            let (a, b) = (z[0].max(lo), z[1].min(hi));
+            if b > a {
+                spans.push((a - self.buf_abs, b - self.buf_abs));
+            }
+        }
+        while self.zones.front().is_some_and(|z| z[1] <= hi) {
+            self.zones.pop_front();
+        }
+        spans
+    }
+
+    fn trim(&mut self, limit: usize) {
+        let cut = limit.saturating_sub(self.e.behind);
+        if cut == 0 {
+            return;
+        }
+        self.advance_lines(self.buf_abs + cut);
+        self.buf.drop_front(cut);
+        self.buf_abs += cut;
+    }
+
+    fn advance_lines(&mut self, abs_pos: usize) {
+        let a = self.line_pos - self.buf_abs;
+        let b = abs_pos - self.buf_abs;
+        if b <= a {
+            return;
+        }
+        let n = self.buf.count_char('\n', a, b);
+        if n > 0 {
+            self.line_no += n;
+            let last = self.buf.rfind_char('\n', a, b).expect("a newline was counted");
+            self.line_start = self.buf_abs + last + 1;
+        }
+        self.line_pos = abs_pos;
+    }
+
+    fn learn_layout(&mut self, head: &str) {
+        self.layout_known = true;
+        self.layout = detect_table(head);
+        if let Some(layout) = &self.layout {
+            self.table_columns = layout.header.iter().map(|cell| self.e.words_in(cell)).collect();
+        }
+    }
+
+    fn structure(&mut self, c: &Candidate) -> Structure {
+        let line_start = self.line_start.checked_sub(self.buf_abs);
+        if let (Some(layout), Some(ls)) = (&self.layout, line_start) {
+            if self.line_no - 1 > layout.header_line {
+                let col = column_of(self.buf.slice(ls, c.start), layout.delimiter);
+                let kws = self.table_columns.get(col).cloned().unwrap_or_default();
+                return Structure { kws, kind: "column", distance: 0, field_start: ls, slot: Some(Slot::Column(col)) };
+            }
+        }
+        if let Some(ls) = line_start {
+            if let Some((delimiter, header_line)) = self.local_table(c, ls) {
+                let col = column_of(self.buf.slice(ls, c.start), delimiter);
+                let kws = self.local_columns.get(col).cloned().unwrap_or_default();
+                let field_start = if kws.is_empty() { 0 } else { ls };
+                return Structure {
+                    kws,
+                    kind: "column",
+                    distance: 0,
+                    field_start,
+                    slot: Some(Slot::Table(header_line, col)),
+                };
+            }
+        }
+        let window = self.e.rules[0].spec.context.label_window;
+        let before = self.buf.slice(c.start.saturating_sub(window), c.start);
+        let Some(label) = nearest_label(before, &self.e.transparent) else {
+            return Structure { kws: Vec::new(), kind: "label", distance: 0, field_start: 0, slot: None };
+        };
+        let kws = match self.label_cache.get(&label.text) {
+            Some(k) => k.clone(),
+            None => {
+                let k = self.e.words_in(&label.text);
+                if self.label_cache.len() < LABEL_CACHE_SIZE {
+                    self.label_cache.insert(label.text.clone(), k.clone());
+                }
+                k
+            }
+        };
+        // A label that names something (個人番号, 電話番号) starts the value's field; a
+        // speaker's name in a chat ("鈴木:") does not, and words before it still count.
+        let field_start = if kws.is_empty() { 0 } else { c.start - label.distance - label.length };
+        let slot = Slot::Label(fold(&unescape_json(&label.text)));
+        Structure { kws, kind: label.kind, distance: label.distance, field_start, slot: Some(slot) }
+    }
+
+    /// The table (Markdown, pasted TSV/CSV) a value's line belongs to: (delimiter, header line).
+    fn local_table(&mut self, c: &Candidate, line_start: usize) -> Option<(char, usize)> {
+        let line_end = self.buf.find_char('\n', c.end).unwrap_or(self.buf.len());
+        let (delim, count) = local_table_delimiter(self.buf.slice(line_start, line_end))?;
+        if let Some(cached) = &self.local {
+            if (cached.delimiter, cached.count) == (delim, count) {
+                if let Some(last) = self.local_row_start.checked_sub(self.buf_abs).filter(|&l| l <= line_start) {
+                    let rows: Vec<&str> = self.buf.slice(last, line_start).split('\n').collect();
+                    if rows[..rows.len() - 1].iter().all(|row| row.matches(delim).count() == count) {
+                        self.local_row_start = self.buf_abs + line_start;
+                        return Some((cached.delimiter, cached.header_line));
+                    }
+                }
+            }
+        }
+        let above_from = line_start.saturating_sub(LOCAL_TABLE_REACH);
+        let above = self.buf.slice(above_from, line_start);
+        let mut lines: Vec<&str> = above.split('\n').collect();
+        lines.pop();
+        if (above_from > 0 || self.buf_abs > 0) && !lines.is_empty() {
+            lines.remove(0); // the first piece may be the tail of a longer line
+        }
+        let top = find_local_header(&lines, delim, count)?;
+        let header_text = lines[top].to_string();
+        let header_line = self.line_no - (lines.len() - top);
+        self.local = Some(LocalTable { delimiter: delim, count, header_line });
+        self.local_row_start = self.buf_abs + line_start;
+        self.local_columns = fields(&header_text, delim).iter().map(|cell| self.e.words_in(cell)).collect();
+        Some((delim, header_line))
+    }
+
+    fn examine(&mut self, rule: usize, c: &Candidate) {
+        let e = Arc::clone(&self.e);
+        let cr = &e.rules[rule];
+        let ctx = cr.spec.context;
+        self.advance_lines(self.buf_abs + c.start);
+        let st = self.structure(c);
+        let slot = (rule, st.slot.clone().unwrap_or(Slot::Text));
+        if !c.valid {
+            // counted for document evidence only: context of an invalid value is never needed
+            self.slots.entry(slot).or_default().add(false, None);
+            return;
+        }
+        let mut left_len = 0;
+        let mut hits: Vec<ContextHit> = if st.kind == "column" {
+            self.row_hits(rule, c, st.field_start)
+        } else {
+            // Words before the value's own label, and from the next label on, belong to other
+            // fields. A blank line ends a paragraph: context does not reach across it.
+            let from = c.start.saturating_sub(ctx.window).max(st.field_start);
+            let mut left = self.buf.slice(from, c.start);
+            if let Some(i) = left.rfind("\n\n") {
+                left = &left[i + 1..];
+            }
+            left_len = left.chars().count();
+            let right_all = self.buf.slice(c.end, c.end + ctx.window);
+            let cut = next_label_start(right_all);
+            let mut right: String = right_all.chars().take(cut).collect();
+            if let Some(i) = right.find("\n\n") {
+                right.truncate(i);
+            }
+            e.around(left, &right)
+                .into_iter()
+                .filter(|&(k, _, _)| e.keywords[k].rule == rule)
+                .map(|(k, distance, same_line)| ContextHit {
+                    kind: "keyword".into(),
+                    word: e.keywords[k].word.clone(),
+                    weight: e.keywords[k].weight,
+                    distance,
+                    structural: false,
+                    scale: if same_line { 1.0 } else { ctx.other_line_factor },
+                })
+                .collect()
+        };
+        hits.extend(st.kws.iter().filter(|&&k| e.keywords[k].rule == rule).map(|&k| ContextHit {
+            kind: st.kind.into(),
+            word: e.keywords[k].word.clone(),
+            weight: e.keywords[k].weight,
+            distance: st.distance,
+            structural: true,
+            scale: 1.0,
+        }));
+        let (mut ctx_score, mut reasons, positive) = context_score(&hits, &ctx, cr.spec.structure_factor);
+        // a table's column says what its values are; the topic is for free text
+        if st.kind != "column" && ctx.topic_window > ctx.window && !hits.iter().any(|h| h.weight > 0.0) {
+            if let Some(topic) = self.topic(rule, c.start - left_len, c.start) {
+                hits.push(topic);
+                let (s, r, _) = context_score(&hits, &ctx, cr.spec.structure_factor);
+                ctx_score = s;
+                reasons = r;
+            }
+        }
+        self.slots.entry(slot.clone()).or_default().add(true, Some(&c.digits));
+        let (form_name, form_score) = &cr.spec.form_info[c.form];
+        let mut score = form_score + ctx_score;
+        let mut all_reasons = vec!["check-digit".to_string(), format!("form:{form_name}")];
+        all_reasons.extend(reasons);
+        if !cr.adjustments.is_empty() {
+            let before = self.buf.slice(c.start.saturating_sub(ADJUST_SPAN), c.start);
+            let after = self.buf.slice(c.end, c.end + ADJUST_SPAN);
+            for adj in &cr.adjustments {
+                // An adjustment applies when any of its conditions holds.
+                let applies = adj.before.as_ref().is_some_and(|r| r.is_match(before))
+                    || adj.after.as_ref().is_some_and(|r| r.is_match(after))
+                    || adj.digits.as_ref().is_some_and(|r| r.is_match(&c.digits));
+                if applies {
+                    score += adj.weight;
+                    all_reasons.push(adj.reason.clone());
+                }
+            }
+        }
+        self.pending.push_back(Pending {
+            rule,
+            line: self.line_no,
+            column: self.buf_abs + c.start - self.line_start + 1,
+            partial: score,
+            reasons: all_reasons,
+            slot,
+            positive,
+            digits: c.digits.clone(),
+        });
+    }
+
+    /// Context words in a table row: the row's other cells, searched once per row.
+    fn row_hits(&mut self, rule: usize, c: &Candidate, line_start: usize) -> Vec<ContextHit> {
+        let e = Arc::clone(&self.e);
+        let row_abs = self.buf_abs + line_start;
+        if self.row_cache_at != Some(row_abs) {
+            let end = self.buf.find_char('\n', c.end).unwrap_or(self.buf.len()).min(line_start + MAX_ROW_CHARS);
+            self.row_cache_at = Some(row_abs);
+            self.row_cache = e
+                .find_words(self.buf.slice(line_start, end))
+                .into_iter()
+                .map(|(s, en, k)| (s, en, k.to_vec()))
+                .collect();
+        }
+        let window = e.rules[rule].spec.context.window;
+        let (start, stop) = (c.start - line_start, c.end - line_start);
+        let mut out = Vec::new();
+        for (s, en, kws) in &self.row_cache {
+            let distance = if *en <= start && start - en <= window {
+                start - en
+            } else if *s >= stop && s - stop <= window {
+                s - stop
+            } else {
+                continue;
+            };
+            out.extend(kws.iter().filter(|&&k| e.keywords[k].rule == rule).map(|&k| ContextHit {
+                kind: "keyword".into(),
+                word: e.keywords[k].word.clone(),
+                weight: e.keywords[k].weight,
+                distance,
+                structural: false,
+                scale: 1.0,
+            }));
+        }
+        out
+    }
+
+    /// The nearest strong positive word before the context window: what the conversation is about.
+    fn topic(&self, rule: usize, before: usize, value_start: usize) -> Option<ContextHit> {
+        let ctx = self.e.rules[rule].spec.context;
+        let start = before.saturating_sub(ctx.topic_window - ctx.window);
+        let mut best = None;
+        for (_s, end, kws) in self.e.find_words(self.buf.slice(start, before)) {
+            for &k in kws {
+                let kw = &self.e.keywords[k];
+                if kw.rule == rule && kw.weight >= TOPIC_MIN_WEIGHT {
+                    best = Some(ContextHit {
+                        kind: "topic".into(),
+                        word: kw.word.clone(),
+                        weight: kw.weight,
+                        distance: value_start - start - end,
+                        structural: true,
+                        scale: ctx.topic_factor,
+                    });
+                }
+            }
+        }
+        best
+    }
+
+    fn settle(&mut self, count: usize) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for _ in 0..count.min(self.pending.len()) {
+            let Some(p) = self.pending.pop_front() else { break };
+            let rule = &self.e.rules[p.rule].spec;
+            let (mut delta, mut why) = match self.slots.get(&p.slot) {
+                Some(stats) => slot_evidence(stats, &rule.document),
+                None => slot_evidence(&SlotStats::default(), &rule.document),
+            };
+            if why == Some(Evidence::Coincidence) && p.positive && p.slot.1 == Slot::Text {
+                // free text mixes kinds of numbers: its chance passes say nothing about a
+                // value that is introduced as a My Number
+                delta = 0.0;
+                why = None;
+            }
+            let mut score = p.partial + delta;
+            let mut reasons = p.reasons;
+            if let Some(w) = why {
+                reasons.push(w.reason().to_string());
+            }
+            let mut fingerprint = None;
+            if !self.e.known.is_empty() {
+                let f = self.e.fingerprint(&p.digits);
+                if self.e.known.contains(&f) {
+                    score = score.max(KNOWN_NUMBER_SCORE);
+                    reasons.push("known-number".into());
+                }
+                fingerprint = Some(f);
+            }
+            let score = clamp(score);
+            let Some(level) = confidence_of(score, &rule.thresholds) else { continue };
+            let fingerprint = fingerprint.unwrap_or_else(|| self.e.fingerprint(&p.digits));
+            out.push(Finding {
+                rule: p.rule,
+                line: p.line,
+                column: p.column,
+                confidence: level,
+                score,
+                masked: mask(&p.digits),
+                fingerprint,
+                reasons,
+            });
+        }
+        out
+    }
+}
