@@ -1,8 +1,11 @@
 """The detection core: text in, findings out. Pure and synchronous; no I/O.
 
-``Engine`` compiles a ruleset once. ``Engine.document()`` gives a
-``DocumentScanner`` that takes the text of one document in chunks of any size
-and returns findings; memory stays bounded however long the document is.
+``Engine`` compiles a ruleset once. ``Engine.document()`` gives a document scanner that
+takes the text of one document in chunks of any size and returns findings; memory stays
+bounded however long the document is. The scanning is done by the native core (Rust,
+``scanner/native/``; the GIL is released while it scans). ``DocumentScanner`` below is the
+Python implementation it was ported from, kept as the reference of the differential tests
+(``tests/native/``) until it is deleted (issue 10).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from scanner.detect.candidates import Candidate, CandidateFinder
 from scanner.detect.evidence import SlotKey, SlotStats, slot_evidence
 from scanner.detect.finding import Confidence, Finding
 from scanner.detect.keywords import Keyword, KeywordIndex
+from scanner.detect.native_engine import NativeDocument, build_core
 from scanner.detect.scorer import ContextHit, clamp, confidence_of, context_score
 from scanner.detect.segments import Reach, Segment
 from scanner.detect.structure import (
@@ -148,9 +152,14 @@ class Engine:
             else None
         )
         """What the engine may look at around a value, for the byte prefilter; None disables it."""
+        self._core = build_core(ruleset, fingerprinter, known)
 
-    def document(self) -> DocumentScanner:
+    def document(self) -> NativeDocument:
         """A scanner for one document; feed it text in order, then close it."""
+        return NativeDocument(self._core.document(), self.ruleset.rules)
+
+    def python_document(self) -> DocumentScanner:
+        """The Python reference implementation of ``document()`` (differential tests only)."""
         return DocumentScanner(self)
 
     def scan_text(self, text: str) -> list[Finding]:

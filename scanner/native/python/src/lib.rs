@@ -384,6 +384,13 @@ impl Document {
     }
 }
 
+/// Panics, so tests can check that a panic in the core reaches Python as an exception the
+/// scanner reports (`not_scanned: error`) instead of ending the process.
+#[pyfunction]
+fn panic_for_tests() -> Vec<FindingTuple> {
+    panic!("a panic raised on purpose by a test")
+}
+
 /// The crate's version (the package's version).
 #[pyfunction]
 fn version() -> &'static str {
@@ -400,6 +407,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CandidateFinder>()?;
     m.add_class::<KeywordIndex>()?;
     m.add_class::<Engine>()?;
+    m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
     m.add_class::<Document>()?;
     m.add_function(wrap_pyfunction!(fold_text, m)?)?;
     m.add_function(wrap_pyfunction!(context_score, m)?)?;
