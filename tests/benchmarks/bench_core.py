@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -103,23 +104,34 @@ def rg_version(rg: str | None) -> str:
     return out.splitlines()[0] if out else "?"
 
 
+def scanner_package() -> Path:
+    """The directory of the ``scanner`` package this process imports (``PYTHONPATH`` may point elsewhere)."""
+    spec = importlib.util.find_spec("scanner")
+    return Path(spec.origin).parent if spec and spec.origin else ROOT / "scanner"
+
+
 def source_state() -> str:
     """A digest of what the in-process rows and the CLI run: scanner/**/*.py, the native module, rules."""
+    pkg = scanner_package()
     h = hashlib.sha256()
-    files = (
-        sorted((ROOT / "scanner").rglob("*.py"))
-        + sorted((ROOT / "scanner").rglob("*.so"))
-        + sorted((ROOT / "rules").glob("*.toml"))
-    )
+    files = sorted(pkg.rglob("*.py")) + sorted(pkg.rglob("*.so")) + sorted((pkg.parent / "rules").glob("*.toml"))
     for p in files:
         try:
-            h.update(str(p.relative_to(ROOT)).encode() + b"\0" + p.read_bytes())
+            h.update(str(p.relative_to(pkg.parent)).encode() + b"\0" + p.read_bytes())
         except OSError:
             h.update(str(p).encode() + b"\0?")
+    if pkg != ROOT / "scanner":
+        return f"{h.hexdigest()[:12]} (package {pkg})"
     head = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     return f"{h.hexdigest()[:12]} (git {head or '?'} + working tree)"
+
+
+def engine_kind(engine) -> str:
+    """Which implementation ``Engine.document()`` scans with."""
+    doc = engine.document()
+    return f"{type(doc).__module__}.{type(doc).__name__}"
 
 
 def warm(path: Path) -> None:
@@ -565,7 +577,7 @@ def print_report(results, message, roster_res, env, out=sys.stdout) -> None:
         f"\nmynumber-dlp core benchmark (issue 10)  python {env['python']}  cores {env['cores']}  {env['rg_version']}",
         file=out,
     )
-    print(f"scanner sources: {env['sources_start']}", file=out)
+    print(f"scanner sources: {env['sources_start']}; engine.document() is {env['engine']}", file=out)
     if env["sources_start"].split()[0] != env["sources_end"].split()[0]:  # the digest, not the git HEAD
         print(
             f"WARNING: scanner sources changed during the run (now {env['sources_end']}): rows may mix code versions",
@@ -689,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
         "slow_seconds": args.slow_seconds,
         "size_mb": size_mb,
         "sources_start": source_state(),
+        "engine": engine_kind(engine),
         "argv": sys.argv,
     }
     t0 = time.perf_counter()

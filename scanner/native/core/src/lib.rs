@@ -24,5 +24,6 @@ pub mod fingerprint;
 pub mod fold;
 pub mod keywords;
 pub mod pytext;
+pub mod sample;
 pub mod scorer;
 pub mod structure;

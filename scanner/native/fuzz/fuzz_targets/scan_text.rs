@@ -1,0 +1,40 @@
+//! Hostile text into the detection core: any bytes, read as UTF-8 (lossily) and fed to a
+//! document scanner in pieces whose sizes come from the input too. A panic or an overflow
+//! (debug assertions are on) is a finding. The structure and keyword functions are called
+//! directly as well, on the same text.
+#![no_main]
+
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+
+use libfuzzer_sys::fuzz_target;
+use mynumber_dlp_core::engine::{Document, Engine};
+use mynumber_dlp_core::{fold, pytext, sample, structure};
+
+fn engine() -> Arc<Engine> {
+    static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
+    Arc::clone(ENGINE.get_or_init(sample::sample_engine))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (step, body) = match data.split_first() {
+        Some((s, rest)) => (usize::from(*s).max(1), rest),
+        None => return,
+    };
+    let text = String::from_utf8_lossy(body);
+    let mut doc = Document::new(engine());
+    let chars: Vec<char> = text.chars().collect();
+    for (i, piece) in chars.chunks(step).enumerate() {
+        let s: String = piece.iter().collect();
+        if i % 7 == 6 && s.ends_with('\n') {
+            doc.jump(i + 1);
+        }
+        doc.feed(&s, None);
+    }
+    doc.close();
+    let _ = structure::detect_table(&text);
+    let _ = structure::nearest_label(&text, &HashSet::new());
+    let _ = structure::next_label_start(&text);
+    let _ = pytext::csv_fields(&text, ',');
+    assert_eq!(fold::fold(&text).chars().count(), chars.len());
+});
