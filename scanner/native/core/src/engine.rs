@@ -641,7 +641,7 @@ impl Document {
         }
         let top = find_local_header(&lines, delim, count)?;
         let header_text = lines[top].to_string();
-        let header_line = self.line_no - (lines.len() - top);
+        let header_line = self.line_no.saturating_sub(lines.len() - top);
         self.local = Some(LocalTable { delimiter: delim, count, header_line });
         self.local_row_start = self.buf_abs + line_start;
         self.local_columns = fields(&header_text, delim).iter().map(|cell| self.e.words_in(cell)).collect();
