@@ -10,6 +10,7 @@ Python implementation it was ported from, kept as the reference of the different
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import regex
 from scanner.detect.candidates import Candidate, CandidateFinder
 from scanner.detect.evidence import SlotKey, SlotStats, slot_evidence
 from scanner.detect.finding import Confidence, Finding
-from scanner.detect.keywords import Keyword, KeywordIndex
+from scanner.detect.keywords import Keyword, KeywordIndex, ruleset_keywords
 from scanner.detect.native_engine import NativeDocument, build_core
 from scanner.detect.scorer import ContextHit, clamp, confidence_of, context_score
 from scanner.detect.segments import Reach, Segment
@@ -107,28 +108,6 @@ class Engine:
         self.fingerprint = fingerprinter
         self.known = known
         """Fingerprints of numbers known to be real (exact data match)."""
-        self.rules: tuple[_CompiledRule, ...] = tuple(
-            _CompiledRule(
-                rule=r,
-                finder=CandidateFinder(r.forms, r.validator, r.start),
-                adjustments=tuple(
-                    _CompiledAdjustment(
-                        f"adjust:{a.name}", a.weight, _compile(a.before), _compile(a.after), _compile(a.digits)
-                    )
-                    for a in r.adjustments
-                ),
-            )
-            for r in ruleset.rules
-        )
-        keywords = [
-            Keyword(i, word, sign * group.weight)
-            for i, r in enumerate(ruleset.rules)
-            for sign, groups in ((1, r.positive), (-1, r.negative))
-            for group in groups
-            for word in group.words
-        ]
-        self.keywords = KeywordIndex(keywords)
-        self.transparent_labels = frozenset(label_key(label) for r in ruleset.rules for label in r.transparent_labels)
         self.window = max(r.context.window for r in ruleset.rules)
         looks_back = max(
             LOCAL_TABLE_REACH,
@@ -153,6 +132,36 @@ class Engine:
         )
         """What the engine may look at around a value, for the byte prefilter; None disables it."""
         self._core = build_core(ruleset, fingerprinter, known)
+
+    # The Python reference implementation's compiled rules and keywords: built on first use
+    # only (by the differential tests), so no scanner pays for two engines at start-up.
+
+    @functools.cached_property
+    def rules(self) -> tuple[_CompiledRule, ...]:
+        """The rules compiled for the Python reference implementation."""
+        return tuple(
+            _CompiledRule(
+                rule=r,
+                finder=CandidateFinder(r.forms, r.validator, r.start),
+                adjustments=tuple(
+                    _CompiledAdjustment(
+                        f"adjust:{a.name}", a.weight, _compile(a.before), _compile(a.after), _compile(a.digits)
+                    )
+                    for a in r.adjustments
+                ),
+            )
+            for r in self.ruleset.rules
+        )
+
+    @functools.cached_property
+    def keywords(self) -> KeywordIndex:
+        """Every context word in one automaton, for the Python reference implementation."""
+        return KeywordIndex(ruleset_keywords(self.ruleset))
+
+    @functools.cached_property
+    def transparent_labels(self) -> frozenset[str]:
+        """Generic keys that only wrap the value above them, as ``label_key``s."""
+        return frozenset(label_key(label) for r in self.ruleset.rules for label in r.transparent_labels)
 
     def document(self) -> NativeDocument:
         """A scanner for one document; feed it text in order, then close it."""

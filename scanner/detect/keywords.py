@@ -8,6 +8,7 @@ import ahocorasick
 import regex
 
 from scanner.detect.textfold import fold, fold_keyword, unescape_json
+from scanner.rules.model import Ruleset
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +44,36 @@ def _owns_a_number(text: str, end: int) -> bool:
     return _NUMBER.search(text, end, len(text) if stop < 0 else stop) is not None
 
 
+def ruleset_keywords(ruleset: Ruleset) -> list[Keyword]:
+    """Every context word of every rule, negative groups with negative weights."""
+    return [
+        Keyword(i, word, sign * group.weight)
+        for i, r in enumerate(ruleset.rules)
+        for sign, groups in ((1, r.positive), (-1, r.negative))
+        for group in groups
+        for word in group.words
+    ]
+
+
+def keyword_forms(keywords: list[Keyword]) -> dict[str, list[int]]:
+    """The folded forms to put in an automaton, in order, each with the indices of the keywords
+    it stands for (the Python index and the native core are built from the same forms)."""
+    entries: dict[str, list[int]] = {}
+    for k, kw in enumerate(keywords):
+        for form in fold_keyword(kw.word):
+            if form.strip():
+                entries.setdefault(form, []).append(k)
+    return entries
+
+
 class KeywordIndex:
     """Case- and width-insensitive search for many words at once."""
 
     def __init__(self, keywords: list[Keyword]) -> None:
         self._automaton = ahocorasick.Automaton()
-        entries: dict[str, list[Keyword]] = {}
-        for kw in keywords:
-            for form in fold_keyword(kw.word):
-                if form.strip():
-                    entries.setdefault(form, []).append(kw)
-        for form, kws in entries.items():
-            self._automaton.add_word(form, (len(form), tuple(kws)))
+        entries = keyword_forms(keywords)
+        for form, idx in entries.items():
+            self._automaton.add_word(form, (len(form), tuple(keywords[k] for k in idx)))
         self._empty = not entries
         if not self._empty:
             self._automaton.make_automaton()

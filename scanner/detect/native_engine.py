@@ -14,9 +14,8 @@ import dataclasses
 
 from scanner import _native
 from scanner.detect.finding import Confidence, Finding
-from scanner.detect.keywords import Keyword
+from scanner.detect.keywords import keyword_forms, ruleset_keywords
 from scanner.detect.structure import label_key
-from scanner.detect.textfold import fold_keyword
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.rules.model import Rule, Ruleset
 from scanner.rules.native_forms import native_form, native_regex, native_start
@@ -47,19 +46,8 @@ def _rule_arg(rule: Rule) -> dict:
 
 def build_core(ruleset: Ruleset, fingerprinter: Fingerprinter, known: frozenset[str]) -> _native.Engine:
     """The ruleset compiled in the native core, with the fingerprint key and the known numbers."""
-    keywords = [
-        Keyword(i, word, sign * group.weight)
-        for i, r in enumerate(ruleset.rules)
-        for sign, groups in ((1, r.positive), (-1, r.negative))
-        for group in groups
-        for word in group.words
-    ]
-    # the automaton's forms in the order the Python index adds them
-    entries: dict[str, list[int]] = {}
-    for k, kw in enumerate(keywords):
-        for form in fold_keyword(kw.word):
-            if form.strip():
-                entries.setdefault(form, []).append(k)
+    keywords = ruleset_keywords(ruleset)
+    entries = keyword_forms(keywords)
     return _native.Engine(
         [_rule_arg(r) for r in ruleset.rules],
         [(kw.rule_index, kw.word, kw.weight) for kw in keywords],

@@ -354,6 +354,15 @@ def _finish(path: Path, tmp: Path, meta: dict) -> Generated:
     return Generated(path, meta)
 
 
+def _finish_measured(path: Path, tmp: Path, meta: dict, t0: float, quiet: bool) -> Generated:
+    """``_finish`` for the issue-10 files: time taken, and their densities said on stderr."""
+    meta["seconds"] = round(time.perf_counter() - t0, 2)
+    g = _finish(path, tmp, meta)
+    if not quiet:
+        print(f"generated {path} in {meta['seconds']} s: {density_line(g.meta)}", file=sys.stderr)
+    return g
+
+
 def mixed_text(data_dir: Path, size_mb: float = 100, seed: int = DEFAULT_SEED, quiet: bool = False) -> Generated:
     """Mixed Japanese/English office prose of about ``size_mb`` MB (10^6 bytes)."""
     path = data_dir / f"mixed-{size_mb:g}mb-s{seed}.txt"
@@ -826,11 +835,7 @@ def digit_rich(
             if last:
                 break
     meta = dict(want, lines=nlines, my_numbers=sum(forms.values()), my_number_forms=forms, **dens.meta())
-    meta["seconds"] = round(time.perf_counter() - t0, 2)
-    g = _finish(path, tmp, meta)
-    if not quiet:
-        print(f"generated {path} in {meta['seconds']} s: {density_line(g.meta)}", file=sys.stderr)
-    return g
+    return _finish_measured(path, tmp, meta, t0, quiet)
 
 
 DIGITS_HEADER = "個人番号,社員番号,口座番号,取引ID,金額,部署コード,入社日,生年月日,支給額\n"
@@ -893,11 +898,7 @@ def digit_dense(size_mb: float = 200, data_dir: Path = DEFAULT_DATA_DIR, seed: i
             written += size
             nrows += len(rows)
     meta = dict(want, rows=nrows, my_number_rows=mn_rows, **dens.meta())
-    meta["seconds"] = round(time.perf_counter() - t0, 2)
-    g = _finish(path, tmp, meta)
-    if not quiet:
-        print(f"generated {path} in {meta['seconds']} s: {density_line(g.meta)}", file=sys.stderr)
-    return g
+    return _finish_measured(path, tmp, meta, t0, quiet)
 
 
 ROSTER_HEADER = "No,氏名,個人番号\n"
@@ -927,11 +928,7 @@ def roster(rows: int = 1_000_000, data_dir: Path = DEFAULT_DATA_DIR, seed: int =
             dens.add(block)
             f.write(block)
     meta = dict(want, my_numbers=rows, **dens.meta())
-    meta["seconds"] = round(time.perf_counter() - t0, 2)
-    g = _finish(path, tmp, meta)
-    if not quiet:
-        print(f"generated {path} in {meta['seconds']} s: {density_line(g.meta)}", file=sys.stderr)
-    return g
+    return _finish_measured(path, tmp, meta, t0, quiet)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,32 +8,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner import _native
-from scanner.detect.keywords import Keyword, KeywordIndex
-from scanner.detect.textfold import fold, fold_keyword
+from scanner.detect.keywords import KeywordIndex, keyword_forms, ruleset_keywords
+from scanner.detect.textfold import fold
 from scanner.rules.loader import load_ruleset
 
-RULES = load_ruleset([]).rules
-KEYWORDS = [
-    Keyword(i, word, sign * group.weight)
-    for i, r in enumerate(RULES)
-    for sign, groups in ((1, r.positive), (-1, r.negative))
-    for group in groups
-    for word in group.words
-]
+KEYWORDS = ruleset_keywords(load_ruleset([]))
 PYTHON = KeywordIndex(KEYWORDS)
-
-# the automaton's entries in the order the Python index adds them
-_ENTRIES: dict[str, list[Keyword]] = {}
-for _kw in KEYWORDS:
-    for _form in fold_keyword(_kw.word):
-        if _form.strip():
-            _ENTRIES.setdefault(_form, []).append(_kw)
-FORMS = list(_ENTRIES)
+ENTRIES = keyword_forms(KEYWORDS)
+FORMS = list(ENTRIES)
 NATIVE = _native.KeywordIndex(FORMS)
 
 
 def _native_find(text: str) -> list[tuple]:
-    return [(s, e, tuple(_ENTRIES[FORMS[i]])) for s, e, i in NATIVE.find(text)]
+    return [(s, e, tuple(KEYWORDS[k] for k in ENTRIES[FORMS[i]])) for s, e, i in NATIVE.find(text)]
 
 
 WORDS = st.sampled_from(sorted({kw.word for kw in KEYWORDS}) + [

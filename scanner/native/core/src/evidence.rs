@@ -83,14 +83,7 @@ pub fn slot_evidence(stats: &SlotStats, s: &DocumentSettings) -> (f64, Option<Ev
 mod tests {
     use super::*;
 
-    const D: DocumentSettings = DocumentSettings {
-        roster_min_distinct: 5,
-        roster_min_valid_ratio: 0.8,
-        roster_weight: 0.25,
-        coincidence_min_values: 8,
-        coincidence_max_valid_ratio: 0.35,
-        coincidence_weight: -0.5,
-    };
+    const D: DocumentSettings = crate::sample::DOCUMENT;
 
     #[test]
     fn many_distinct_valid_values_make_a_roster() {

@@ -17,6 +17,28 @@ const S: &str = r"[ \u3000\u00A0\-\u2010-\u2015\u2212\uFF0D\u30FC\uFF70.]";
 const H: &str = r"[\-\u2010-\u2015\u2212\uFF0D\u30FC\uFF70.]";
 const W: &str = r"[ \u3000\t]";
 
+/// The shipped rule's `[context]`.
+pub const CONTEXT: ContextSettings = ContextSettings {
+    window: 64,
+    near: 12,
+    far_factor: 0.4,
+    attenuation: 0.25,
+    label_window: 400,
+    other_line_factor: 0.6,
+    topic_window: 400,
+    topic_factor: 0.35,
+};
+
+/// The shipped rule's `[document]`.
+pub const DOCUMENT: DocumentSettings = DocumentSettings {
+    roster_min_distinct: 5,
+    roster_min_valid_ratio: 0.8,
+    roster_weight: 0.25,
+    coincidence_min_values: 8,
+    coincidence_max_valid_ratio: 0.35,
+    coincidence_weight: -0.5,
+};
+
 fn not(pattern: String, width: usize) -> Around {
     Around { pattern, positive: false, width }
 }
@@ -60,16 +82,7 @@ pub fn sample_engine() -> Arc<Engine> {
         form_info: vec![("contiguous".into(), 0.35), ("grouped-4-4-4".into(), 0.45), ("spaced-digits".into(), 0.45)],
         start_behind: vec![not(D.into(), 1)],
         start_ahead: vec![Around { pattern: D.into(), positive: true, width: 0 }],
-        context: ContextSettings {
-            window: 64,
-            near: 12,
-            far_factor: 0.4,
-            attenuation: 0.25,
-            label_window: 400,
-            other_line_factor: 0.6,
-            topic_window: 400,
-            topic_factor: 0.35,
-        },
+        context: CONTEXT,
         structure_factor: 1.0,
         adjustments: vec![
             AdjustmentSpec {
@@ -88,14 +101,7 @@ pub fn sample_engine() -> Arc<Engine> {
             },
         ],
         thresholds: Thresholds { low: 0.3, medium: 0.55, high: 0.75 },
-        document: DocumentSettings {
-            roster_min_distinct: 5,
-            roster_min_valid_ratio: 0.8,
-            roster_weight: 0.25,
-            coincidence_min_values: 8,
-            coincidence_max_valid_ratio: 0.35,
-            coincidence_weight: -0.5,
-        },
+        document: DOCUMENT,
     };
     let spec = EngineSpec {
         rules: vec![rule],

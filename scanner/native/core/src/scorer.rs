@@ -131,16 +131,7 @@ pub fn clamp(score: f64) -> f64 {
 mod tests {
     use super::*;
 
-    const S: ContextSettings = ContextSettings {
-        window: 64,
-        near: 12,
-        far_factor: 0.4,
-        attenuation: 0.25,
-        label_window: 400,
-        other_line_factor: 0.6,
-        topic_window: 400,
-        topic_factor: 0.35,
-    };
+    const S: ContextSettings = crate::sample::CONTEXT;
 
     fn hit(word: &str, weight: f64, distance: usize) -> ContextHit {
         ContextHit { kind: "keyword".into(), word: word.into(), weight, distance, structural: false, scale: 1.0 }

@@ -139,6 +139,29 @@ fn context_settings(t: ContextTuple) -> scorer::ContextSettings {
     }
 }
 
+/// (roster_min_distinct, roster_min_valid_ratio, roster_weight, coincidence_min_values,
+/// coincidence_max_valid_ratio, coincidence_weight): a rule's `[document]`.
+type DocumentTuple = (usize, f64, f64, usize, f64, f64);
+
+fn document_settings(t: DocumentTuple) -> evidence::DocumentSettings {
+    let (
+        roster_min_distinct,
+        roster_min_valid_ratio,
+        roster_weight,
+        coincidence_min_values,
+        coincidence_max_valid_ratio,
+        coincidence_weight,
+    ) = t;
+    evidence::DocumentSettings {
+        roster_min_distinct,
+        roster_min_valid_ratio,
+        roster_weight,
+        coincidence_min_values,
+        coincidence_max_valid_ratio,
+        coincidence_weight,
+    }
+}
+
 /// Net context contribution, its reasons, and whether positive context was present.
 #[pyfunction]
 fn context_score(hits: Vec<HitTuple>, settings: ContextTuple, structure_factor: f64) -> (f64, Vec<String>, bool) {
@@ -164,26 +187,8 @@ fn clamp(score: f64) -> f64 {
 
 /// Score change and reason of a slot that saw these values: (valid, digits) each.
 #[pyfunction]
-fn slot_evidence(
-    values: Vec<(bool, Option<String>)>,
-    settings: (usize, f64, f64, usize, f64, f64),
-) -> (f64, Option<&'static str>) {
-    let (
-        roster_min_distinct,
-        roster_min_valid_ratio,
-        roster_weight,
-        coincidence_min_values,
-        coincidence_max_valid_ratio,
-        coincidence_weight,
-    ) = settings;
-    let s = evidence::DocumentSettings {
-        roster_min_distinct,
-        roster_min_valid_ratio,
-        roster_weight,
-        coincidence_min_values,
-        coincidence_max_valid_ratio,
-        coincidence_weight,
-    };
+fn slot_evidence(values: Vec<(bool, Option<String>)>, settings: DocumentTuple) -> (f64, Option<&'static str>) {
+    let s = document_settings(settings);
     let mut stats = evidence::SlotStats::default();
     for (valid, digits) in &values {
         stats.add(*valid, digits.as_deref());
@@ -251,20 +256,12 @@ struct RuleArg {
     structure_factor: f64,
     adjustments: Vec<AdjustmentTuple>,
     thresholds: (f64, f64, f64),
-    document: (usize, f64, f64, usize, f64, f64),
+    document: DocumentTuple,
 }
 
 impl RuleArg {
     fn spec(self) -> engine::RuleSpec {
         let (low, medium, high) = self.thresholds;
-        let (
-            roster_min_distinct,
-            roster_min_valid_ratio,
-            roster_weight,
-            coincidence_min_values,
-            coincidence_max_valid_ratio,
-            coincidence_weight,
-        ) = self.document;
         engine::RuleSpec {
             id: self.id,
             forms: self
@@ -293,14 +290,7 @@ impl RuleArg {
                 })
                 .collect(),
             thresholds: scorer::Thresholds { low, medium, high },
-            document: evidence::DocumentSettings {
-                roster_min_distinct,
-                roster_min_valid_ratio,
-                roster_weight,
-                coincidence_min_values,
-                coincidence_max_valid_ratio,
-                coincidence_weight,
-            },
+            document: document_settings(self.document),
         }
     }
 }
