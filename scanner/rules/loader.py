@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from scanner import _native
 from scanner.rules.merge import merge_tables, without_disabled
 from scanner.rules.model import (
     Adjustment,
@@ -29,6 +30,7 @@ from scanner.rules.model import (
     Ruleset,
     Thresholds,
 )
+from scanner.rules.native_forms import native_form, native_regex, native_start
 from scanner.rules.patterns import class_chars, expand_pattern
 from scanner.rules.schema import COMBINATION, VALIDATORS, GroupSpec, RuleFile
 from scanner.schema import format_error, key_path, pick_error, read_toml
@@ -148,6 +150,29 @@ def _compile(raw: RawRule, merged: dict[str, Any], loc: tuple[str | int, ...], p
         raise _fail(raw, merged, loc, f"does not compile: {exc}") from None
 
 
+def _native_fail(raw: RawRule, merged: dict[str, Any], loc: tuple[str | int, ...], exc: Exception) -> RuleError:
+    return _fail(raw, merged, loc, f"cannot be run by the detection core: {exc}")
+
+
+def _native_form(raw: RawRule, merged: dict[str, Any], loc: tuple[str | int, ...], pattern: str) -> None:
+    """Refuse, at load time with the key named, a form the native core cannot run."""
+    try:
+        form = native_form(pattern)
+        _native.CandidateFinder([(form.body, list(form.behind), list(form.ahead))], [], [])
+    except ValueError as exc:  # FormSyntaxError, or the core's regex syntax
+        raise _native_fail(raw, merged, loc, exc) from None
+
+
+def _native_search(raw: RawRule, merged: dict[str, Any], loc: tuple[str | int, ...], pattern: str | None) -> None:
+    """Refuse an adjustment pattern the core's regex syntax cannot compile (compiled as a form body)."""
+    if pattern is None:
+        return
+    try:
+        _native.CandidateFinder([(native_regex(pattern, ignorecase=True), [], [])], [], [])
+    except ValueError as exc:
+        raise _native_fail(raw, merged, loc, exc) from None
+
+
 def _forms(raw: RawRule, merged: dict[str, Any], spec: RuleFile, classes: dict[str, str]) -> tuple[Form, ...]:
     forms = []
     for i, f in enumerate(spec.candidates.forms):
@@ -155,6 +180,7 @@ def _forms(raw: RawRule, merged: dict[str, Any], spec: RuleFile, classes: dict[s
         pattern = expand_pattern(f.pattern, classes, i)
         if _compile(raw, merged, loc, pattern).search("") is not None:
             raise _fail(raw, merged, loc, "matches the empty string")
+        _native_form(raw, merged, loc, pattern)
         forms.append(Form(name=f.name, pattern=pattern, score=f.score))
     if not forms:
         raise _fail(raw, merged, ("candidates", "forms"), "at least one form is required")
@@ -183,6 +209,13 @@ def build_rule(raw: RawRule) -> Rule:
     classes = {"{D}": cand.digit, "{S}": cand.separator, "{H}": cand.hyphen, "{W}": cand.space}
     start = expand_pattern(cand.start, classes, -1)
     _compile(raw, merged, ("candidates", "start"), start)
+    try:
+        native_start(start)
+    except ValueError as exc:
+        raise _native_fail(raw, merged, ("candidates", "start"), exc) from None
+    for i, a in enumerate(spec.adjustments):
+        for key in ("before", "after", "digits"):
+            _native_search(raw, merged, ("adjustments", i, key), getattr(a, key))
     return Rule(
         id=spec.id,
         name=spec.name if spec.name is not None else spec.id,
