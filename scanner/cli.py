@@ -205,6 +205,7 @@ def _list_texts(name: str, config: ScanConfig) -> tuple[list[str], list]:
     from scanner.extract.dispatch import extract
     from scanner.extract.limits import Budget
     from scanner.extract.parts import Context, Unscanned
+    from scanner.extract.textfile import segment_texts
 
     try:
         raw = sys.stdin.buffer.read() if name == STDIN_OPERAND else Path(name).read_bytes()
@@ -218,7 +219,7 @@ def _list_texts(name: str, config: ScanConfig) -> tuple[list[str], list]:
             if isinstance(item, Unscanned):
                 problems.append(item)
             else:
-                texts.append("".join(seg.text for seg in item.segments))
+                texts.append("".join(segment_texts(item.segments)))
                 if item.problem is not None:
                     problems.append(item.problem)
     except Exception as exc:  # noqa: BLE001 - a broken list is the user's input: one line, exit 2

@@ -23,7 +23,7 @@ from scanner.detect.finding import Confidence, Finding
 from scanner.detect.keywords import Keyword, KeywordIndex, ruleset_keywords
 from scanner.detect.native_engine import NativeDocument, build_core
 from scanner.detect.scorer import ContextHit, clamp, confidence_of, context_score
-from scanner.detect.segments import Reach, Segment
+from scanner.detect.segments import RawText, Reach, Segment
 from scanner.detect.structure import (
     LocalTable,
     TableLayout,
@@ -131,7 +131,7 @@ class Engine:
             else None
         )
         """What the engine may look at around a value, for the byte prefilter; None disables it."""
-        self._core = build_core(ruleset, fingerprinter, known)
+        self._core = build_core(ruleset, fingerprinter, known, self.reach)
 
     # The Python reference implementation's compiled rules and keywords: built on first use
     # only (by the differential tests), so no scanner pays for two engines at start-up.
@@ -176,10 +176,14 @@ class Engine:
         doc = self.document()
         return doc.feed(text) + doc.close()
 
-    def scan_segments(self, segments: Iterable[Segment]) -> Iterable[Finding]:
-        """Findings of one document given as segments (text after gaps that hold no candidate)."""
+    def scan_segments(self, segments: Iterable[Segment | RawText]) -> Iterable[Finding]:
+        """Findings of one document given as segments (text after gaps that hold no candidate)
+        or as a text file's raw bytes."""
         doc = self.document()
         for seg in segments:
+            if isinstance(seg, RawText):
+                yield from doc.feed_bytes(seg)
+                continue
             if seg.line is not None:
                 yield from doc.jump(seg.line)
             yield from doc.feed(seg.text, seg.zones)

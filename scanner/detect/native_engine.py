@@ -3,7 +3,8 @@
 ``build_core(ruleset, fingerprinter, known)`` compiles the ruleset in the Rust core
 (``scanner/native/core/src/engine.rs``); ``NativeDocument`` wraps one of its documents with
 ``DocumentScanner``'s methods (``feed`` with zones, ``jump``, ``close``) returning the same
-``Finding`` records. The ruleset goes over as data: forms decomposed by
+``Finding`` records, plus ``feed_bytes``: a text file's raw bytes, which the core cuts into
+line blocks, prefilters and decodes itself. The ruleset goes over as data: forms decomposed by
 ``rules/native_forms.py``, keywords folded here as the Python index folds them, adjustment
 patterns translated to the core's regex syntax.
 """
@@ -15,6 +16,7 @@ import dataclasses
 from scanner import _native
 from scanner.detect.finding import Confidence, Finding
 from scanner.detect.keywords import keyword_forms, ruleset_keywords
+from scanner.detect.segments import RawText, Reach
 from scanner.detect.structure import label_key
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.rules.model import Rule, Ruleset
@@ -44,8 +46,11 @@ def _rule_arg(rule: Rule) -> dict:
     }
 
 
-def build_core(ruleset: Ruleset, fingerprinter: Fingerprinter, known: frozenset[str]) -> _native.Engine:
-    """The ruleset compiled in the native core, with the fingerprint key and the known numbers."""
+def build_core(
+    ruleset: Ruleset, fingerprinter: Fingerprinter, known: frozenset[str], reach: Reach | None
+) -> _native.Engine:
+    """The ruleset compiled in the native core, with the fingerprint key, the known numbers and
+    what its byte prefilter may skip (None: text files are decoded whole)."""
     keywords = ruleset_keywords(ruleset)
     entries = keyword_forms(keywords)
     return _native.Engine(
@@ -56,6 +61,7 @@ def build_core(ruleset: Ruleset, fingerprinter: Fingerprinter, known: frozenset[
         sorted({label_key(label) for r in ruleset.rules for label in r.transparent_labels}),
         sorted(known),
         fingerprinter.native,
+        None if reach is None else (reach.behind, reach.ahead, reach.head, reach.digits, reach.separators),
     )
 
 
@@ -89,6 +95,18 @@ class NativeDocument:
     def feed(self, text: str, zones: tuple[tuple[int, int], ...] | None = None) -> list[Finding]:
         """Add the next piece of the document; returns the findings settled so far."""
         return self._call(self._core.feed, text, list(zones) if zones is not None else None)
+
+    def feed_bytes(self, raw: RawText) -> list[Finding]:
+        """Add the next bytes of a text file (the core cuts, prefilters and decodes them)."""
+        return self._call(self._core.feed_bytes, raw.data, raw.encoding, raw.prefilter)
+
+    def byte_stats(self) -> tuple[int, int, int]:
+        """(bytes read, bytes decoded, gaps skipped) of the bytes fed so far."""
+        return self._core.byte_stats()
+
+    def profile(self) -> dict[str, int]:
+        """Where the core's time went on this document (nanoseconds per stage, and counts)."""
+        return self._core.profile()
 
     def jump(self, line: int) -> list[Finding]:
         """The text fed so far ends a line; what is fed next starts at ``line`` after a gap."""

@@ -1,4 +1,5 @@
-"""The engine's input types for text read in pieces, with gaps the byte prefilter skipped."""
+"""The engine's input types: text read in pieces (with gaps the byte prefilter skipped), or
+the raw bytes of a text file, which the native core prefilters and decodes itself."""
 
 from __future__ import annotations
 
@@ -14,6 +15,22 @@ class Segment:
     """1-based line where ``text`` starts after a gap; None when it continues the previous segment."""
     zones: tuple[tuple[int, int], ...] | None = None
     """Character ranges of ``text`` where candidates can start; None: anywhere."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawText:
+    """The next bytes of a text file, cut anywhere, in an encoding the core decodes."""
+
+    data: bytes
+    encoding: str
+    """Python codec name: one of ``CORE_ENCODINGS``."""
+    prefilter: bool
+    """Only the lines around runs of digits need decoding (False: the whole text matters)."""
+
+
+CORE_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "cp932", "euc_jp"})
+"""Encodings the native core decodes itself (the ASCII-compatible ones, where an ASCII digit
+byte is always a digit); UTF-16 and ISO-2022-JP are decoded in Python."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
-from scanner.detect.segments import Segment
+from scanner.detect.segments import RawText, Segment
 from scanner.extract import archives, legacy, mail, markup, odf, ooxml, pdf
 from scanner.extract.errors import budget_spent, reports_item_limit, unscanned
 from scanner.extract.filetype import Kind, sniff_kind
@@ -148,10 +148,10 @@ class GuardedSegments:
 
     __slots__ = ("part", "segments")
 
-    def __init__(self, part: TextPart, segments: Iterable[Segment]) -> None:
+    def __init__(self, part: TextPart, segments: Iterable[Segment | RawText]) -> None:
         self.part, self.segments = part, segments
 
-    def __iter__(self) -> Iterator[Segment]:
+    def __iter__(self) -> Iterator[Segment | RawText]:
         """The segments, until the first failure (which becomes the part's problem)."""
         try:
             yield from self.segments

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from scanner.detect.segments import Reach, Segment
+from scanner.detect.segments import RawText, Reach, Segment
 from scanner.extract.limits import Budget, Limits
 
 Locator = Callable[[int, int], "str | None"]
@@ -23,10 +23,10 @@ class Unscanned:
 
 @dataclass(slots=True)
 class TextPart:
-    """Text of one part of a file, as segments for the engine."""
+    """Text of one part of a file, as segments for the engine (or a text file's raw bytes)."""
 
     member: str | None
-    segments: Iterable[Segment]
+    segments: Iterable[Segment | RawText]
     locate: Locator | None = None
     problem: Unscanned | None = field(default=None)
     """Set when producing the segments failed part way (what was read is still scanned)."""

@@ -294,97 +294,22 @@ def stage_read(path: Path) -> dict:
     return {"bytes": n}
 
 
-def stage_prefilter(path: Path, reach) -> dict:
-    """(b) iter_segments with decoding replaced by nothing: reading, line blocks, BytePrefilter.plan."""
-    from scanner.extract import textfile
-
-    planned = 0
-
-    def no_decode(block: bytes, start: int, end: int, zones, codec: str):
-        nonlocal planned
-        planned += end - start
-        return "", ()
-
-    real = textfile._decode_with_zones
-    textfile._decode_with_zones = no_decode
-    try:
-        with open(path, "rb") as f:
-            enc, segs = textfile.iter_segments(f, reach)
-            nseg = sum(1 for _ in segs)
-    finally:
-        textfile._decode_with_zones = real
-    return {"encoding": enc, "segments": nseg, "planned_bytes": planned}
-
-
-def stage_decode(path: Path, reach) -> dict:
-    """(c) iter_segments as the CLI consumes it: prefilter and decode the planned ranges."""
+def stage_profile(path: Path, engine) -> dict:
+    """The core's own per-stage clock over one scan of the file as the CLI feeds it: raw bytes in
+    (``feed_bytes``), the byte prefilter, decoding, candidate finding, examining (structure,
+    context, scores) and the rest of the document scanner (settling, evidence, HMAC)."""
+    from scanner.detect.segments import RawText
     from scanner.extract.textfile import iter_segments
 
-    nseg = chars = 0
+    findings = 0
     with open(path, "rb") as f:
-        enc, segs = iter_segments(f, reach)
+        enc, segs = iter_segments(f, engine.reach)
+        doc = engine.document()
         for seg in segs:
-            nseg += 1
-            chars += len(seg.text)
-    return {"encoding": enc, "segments": nseg, "chars": chars}
-
-
-def native_finders(engine) -> list | None:
-    """The rules' candidate finders in the native core, when ``Engine`` scans with it (else None).
-
-    Built as ``scanner/detect/native_engine.py`` builds them; None when the module has none.
-    """
-    if "native" not in engine_kind(engine):
-        return None
-    try:
-        from scanner import _native
-        from scanner.rules.native_forms import native_form, native_start
-
-        finders = []
-        for cr in engine.rules:
-            forms = [native_form(f.pattern) for f in cr.rule.forms]
-            behind, ahead = native_start(cr.rule.start)
-            finders.append(
-                _native.CandidateFinder([(f.body, list(f.behind), list(f.ahead)) for f in forms], behind, ahead)
-            )
-        return finders
-    except Exception:  # noqa: BLE001 - an older or newer native API: fall back to the Python finder
-        return None
-
-
-def stage_candidates(path: Path, engine) -> dict:
-    """(d) + every rule's CandidateFinder.find over the segments' zones (as the engine searches them).
-
-    The finder is the one of the engine's implementation: the native core's when it scans, else Python's.
-    """
-    from scanner.extract.textfile import iter_segments
-
-    native = native_finders(engine)
-    finders = native if native is not None else [cr.finder for cr in engine.rules]
-    cands = valid = 0
-    with open(path, "rb") as f:
-        _enc, segs = iter_segments(f, engine.reach)
-        for seg in segs:
-            text = seg.text
-            zones = ((0, len(text)),) if seg.zones is None else seg.zones
-            if native is not None:
-                # one call a segment (each call hands the whole text to the core), then the zones' share
-                for finder in native:
-                    found = finder.find(text)
-                    k, nz = 0, len(zones)
-                    for start, _end, _form, _digits, ok in found:
-                        while k < nz and zones[k][1] <= start:
-                            k += 1
-                        if k < nz and zones[k][0] <= start:
-                            cands += 1
-                            valid += ok
-                continue
-            for zs, ze in zones:
-                for finder in finders:
-                    for c in finder.find(text, zs, ze):
-                        cands += 1
-                        valid += c.valid
-    return {"candidates": cands, "valid": valid, "finder": "native" if native is not None else "python"}
+            findings += len(doc.feed_bytes(seg) if isinstance(seg, RawText) else doc.feed(seg.text, seg.zones))
+        findings += len(doc.close())
+    prof = doc.profile() if hasattr(doc, "profile") else {}
+    return {"encoding": enc, "findings": findings, **prof}
 
 
 def stage_engine(path: Path, engine) -> dict:
@@ -401,11 +326,18 @@ def stage_engine(path: Path, engine) -> dict:
 
 STAGES = (
     ("a", "read bytes (1 MiB reads)", lambda p, e: stage_read(p)),
-    ("b", "+ byte prefilter (BytePrefilter.plan)", lambda p, e: stage_prefilter(p, e.reach)),
-    ("c", "+ decode into segments (iter_segments)", lambda p, e: stage_decode(p, e.reach)),
-    ("d", "+ candidate finding (CandidateFinder.find)", stage_candidates),
-    ("e", "+ rest of engine (Engine.scan_segments)", lambda p, e: stage_engine(p, e)),
+    ("p", "profiled core scan (the core's own clock)", stage_profile),
+    ("e", "core: iter_segments + Engine.scan_segments", lambda p, e: stage_engine(p, e)),
 )
+PROFILE = (
+    ("prefilter_ns", "byte prefilter (search, plan)"),
+    ("decode_ns", "decoding (encoding_rs)"),
+    ("find_ns", "candidate finding"),
+    ("examine_ns", "examining (structure, context, score)"),
+    ("settle_ns", "settling (evidence, mask, HMAC, records)"),
+    ("python_ns", "Python: reading, bindings, Finding objects"),
+)
+"""The profiled scan's stages: each ns/B is the stage's own cost (they add up to its wall)."""
 
 
 def bench_file(res: FileResult, engine, rg: str | None, args: argparse.Namespace, tmp: Path) -> None:
@@ -421,6 +353,11 @@ def bench_file(res: FileResult, engine, rg: str | None, args: argparse.Namespace
         res.stages.append(Stage(key, what, wall, runs, dict(info)))
     e = res.stages[-1]
     res.encoding = res.stages[1].info.get("encoding", "")
+    prof = res.stages[1].info
+    if "scan_ns" in prof:
+        core_ns = prof["prefilter_ns"] + prof["decode_ns"] + prof["scan_ns"]
+        prof["settle_ns"] = prof["scan_ns"] - prof["find_ns"] - prof["examine_ns"]
+        prof["python_ns"] = max(0, int(res.stages[1].wall * 1e9) - core_ns)
     core = Row(
         "core in-process (segments+engine)",
         size,
@@ -562,34 +499,26 @@ def print_file(res: FileResult, out) -> None:
             f"{fmt(x_rg(r.mbps, rg), '6.3f')} {fmt(r.rss_mb, '7.0f')}  {r.findings:<24} {r.note}",
             file=out,
         )
-    print("\nstages (in-process, cumulative; ns/B = wall ns per file byte; stage = minus the row above)", file=out)
-    hdr = f"{'stage':<48} {'runs':>4} {'wall s':>8} {'MB/s':>8} {'x rg':>6} {'ns/B':>7} {'stage ns/B':>10}  counts"
+    print("\nstages (in-process; ns/B = wall ns per file byte)", file=out)
+    hdr = f"{'stage':<48} {'runs':>4} {'wall s':>8} {'MB/s':>8} {'x rg':>6} {'ns/B':>7}"
     print(hdr, file=out)
     print("-" * len(hdr), file=out)
-    prev = 0.0
     for s in res.stages:
         nspb = s.wall * 1e9 / size
         mbps = size / MB / s.wall
-        info = {k: v for k, v in s.info.items() if k not in ("encoding", "levels")}
-        if "planned_bytes" in info:
-            info["planned_share"] = f"{info['planned_bytes'] / size:.1%}"
-        counts = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in info.items())
-        print(
-            f"({s.key}) {s.what:<44} {s.runs:>4} {s.wall:8.3f} {mbps:8.2f} {fmt(x_rg(mbps, rg), '6.3f')} {nspb:7.2f} "
-            f"{nspb - prev:10.2f}  {counts}",
-            file=out,
-        )
-        prev = nspb
-    st = {s.key: s for s in res.stages}
-    cands, valid = st["d"].info["candidates"], st["d"].info["valid"]
-    for label, hi, lo in (("(e)-(d) rest of engine", "e", "d"), ("(d)-(c) candidate finding", "d", "c")):
-        delta = (st[hi].wall - st[lo].wall) * 1e9
-        print(
-            f"{label:<28} {fmt(delta / cands if cands else None, '10.0f')} ns per candidate   "
-            f"{fmt(delta / valid if valid else None, '10.0f')} ns per valid candidate   "
-            f"({cands:,} candidates, {valid:,} valid)",
-            file=out,
-        )
+        print(f"({s.key}) {s.what:<44} {s.runs:>4} {s.wall:8.3f} {mbps:8.2f} {fmt(x_rg(mbps, rg), '6.3f')} {nspb:7.2f}",
+              file=out)
+    prof = next((s.info for s in res.stages if s.key == "p"), {})
+    if "scan_ns" in prof:
+        cands = prof["candidates"]
+        print(f"\nper-stage profile of (p): decoded {prof['decoded_bytes'] / size:.1%} of the bytes, "
+              f"{prof['gaps']:,} gaps, {cands:,} candidates", file=out)
+        print(f"{'stage':<48} {'ns/B':>8} {'ns/cand':>9} {'share':>6}", file=out)
+        total = sum(prof[k] for k, _ in PROFILE) or 1
+        for key, what in PROFILE:
+            ns = prof[key]
+            print(f"{what:<48} {ns / size:8.2f} {fmt(ns / cands if cands else None, '9.0f')} {ns / total:6.1%}",
+                  file=out)
     gen = []
     if "my_numbers" in m:
         gen.append(f"generated My Numbers with context {m['my_numbers']} {m.get('my_number_forms', '')}")

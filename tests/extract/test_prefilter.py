@@ -1,10 +1,14 @@
-"""The byte prefilter skips text without changing a single finding."""
+"""The byte prefilter skips text without changing a single finding.
+
+The prefilter and the decoding run in the native core (``textscan.rs``); the reference is
+the whole file decoded by Python's codecs and scanned as text."""
 
 import io
 import random
 
 import pytest
 
+from scanner.detect.segments import RawText
 from scanner.extract.textfile import decode_stream, iter_segments
 from tests.conftest import WIDE, make_invalid, make_number
 
@@ -39,10 +43,14 @@ def _full(engine, data):
 
 
 def _prefiltered(engine, data, read_bytes):
+    """Findings of the file read as the CLI reads it, and (bytes, decoded, gaps) of the core's byte scan."""
     _enc, segments = iter_segments(io.BytesIO(data), engine.reach, read_bytes)
-    segments = list(segments)
-    found = [(f.line, f.column, f.masked, f.score, f.reasons) for f in engine.scan_segments(segments)]
-    return found, segments
+    doc = engine.document()
+    found = []
+    for seg in segments:
+        found += doc.feed_bytes(seg) if isinstance(seg, RawText) else doc.feed(seg.text, seg.zones)
+    found += doc.close()
+    return [(f.line, f.column, f.masked, f.score, f.reasons) for f in found], doc.byte_stats()
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932", "euc_jp"])
@@ -52,11 +60,12 @@ def test_prefiltered_scan_equals_full_scan(engine, encoding, read_bytes, density
     rng = random.Random(7 + read_bytes + int(density * 100))
     text = _office_text(rng, lines=int(4000 / density ** 0.75), density=density)
     data = text.encode(encoding, errors="replace")  # characters an encoding lacks become "?"
-    found, segments = _prefiltered(engine, data, read_bytes)
+    found, (read, decoded, gaps) = _prefiltered(engine, data, read_bytes)
     assert found == _full(engine, data)
     assert len(found) >= 3
+    assert read == len(data)
     if density < 1:
-        assert sum(1 for s in segments if s.line is not None) >= 2  # there were gaps to skip
+        assert gaps >= 2 and decoded < read  # there were gaps to skip
 
 
 def test_prefilter_decodes_much_less_of_sparse_text(engine):
@@ -64,9 +73,9 @@ def test_prefilter_decodes_much_less_of_sparse_text(engine):
     filler = "".join(rng.choice(["本日の議事録を共有します。\n", "Please review by Friday.\n"]) for _ in range(200_000))
     n = make_number(rng)
     text = filler + f"個人番号：{n}\n" + filler
-    found, segments = _prefiltered(engine, text.encode("utf-8"), 1 << 20)
-    decoded = sum(len(s.text) for s in segments)
-    assert decoded < len(text) / 20
+    data = text.encode("utf-8")
+    found, (_read, decoded, _gaps) = _prefiltered(engine, data, 1 << 20)
+    assert decoded < len(data) / 20
     assert [(f[0], f[1]) for f in found] == [(200_001, 6)]
 
 
@@ -74,8 +83,9 @@ def test_a_file_without_final_newline_and_a_huge_single_line_are_read_whole(engi
     n = make_number(random.Random(6))
     line = ("x" * 50 + " ") * 200_000 + f"個人番号：{n}"  # ~10 MB without a line break
     data = line.encode("utf-8")
-    found, _ = _prefiltered(engine, data, 1 << 20)
+    found, (_read, decoded, _gaps) = _prefiltered(engine, data, 1 << 20)
     assert found == _full(engine, data) and len(found) == 1
+    assert decoded == len(data)
 
 
 def test_encodings_the_prefilter_cannot_read_are_decoded_whole(engine):
@@ -83,6 +93,30 @@ def test_encodings_the_prefilter_cannot_read_are_decoded_whole(engine):
     for enc in ("utf-16", "iso2022_jp"):
         plain = text.replace("\u3000", " ") if enc == "iso2022_jp" else text
         data = plain.encode(enc, errors="replace")
-        found, segments = _prefiltered(engine, data, 65536)
-        assert all(s.line is None for s in segments)
+        _enc, segments = iter_segments(io.BytesIO(data), engine.reach, 65536)
+        assert not any(isinstance(s, RawText) for s in segments)  # decoded by Python, whole
+        found, _stats = _prefiltered(engine, data, 65536)
         assert found == _full(engine, data)
+
+
+def test_the_text_of_raw_bytes_is_the_text_python_decodes(engine):
+    from scanner.extract.textfile import segment_texts
+
+    text = _office_text(random.Random(8), lines=300)
+    for enc in ("utf-8", "utf-8-sig", "cp932", "euc_jp"):
+        data = text.encode(enc, errors="replace")
+        _enc, segments = iter_segments(io.BytesIO(data), None, 100)
+        assert "".join(segment_texts(segments)) == data.decode(enc, errors="replace")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp932", "euc_jp"])
+def test_undecodable_bytes_cost_no_findings_around_them(engine, encoding):
+    """A stray byte is one U+FFFD in both decoders: lines and columns stay Python's."""
+    rng = random.Random(9)
+    text = _office_text(rng, lines=2000)
+    data = bytearray(text.encode(encoding, errors="replace"))
+    for _ in range(40):  # lone high bytes at line starts: never inside a character
+        at = data.find(b"\n", rng.randrange(len(data))) + 1
+        data[at:at] = bytes([rng.choice([0x80, 0x85, 0xA0, 0xFD, 0xFF])])
+    found, _stats = _prefiltered(engine, bytes(data), 4096)
+    assert found == _full(engine, bytes(data)) and len(found) >= 3

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from scanner.detect.engine import Engine
 from scanner.extract.dispatch import extract
 from scanner.extract.limits import Budget, Limits
+from scanner.detect.segments import RawText
 from scanner.extract.parts import Context, Unscanned
+from scanner.extract.textfile import segment_texts
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.rules.loader import load_ruleset
 from tests.conftest import ROOT, make_number
@@ -44,8 +46,14 @@ class _Reference:
         return doc.feed(text) + doc.close()
 
     def scan_segments(self, segments) -> list:
+        """Segments as they are; a text file's raw bytes decoded whole by Python's codecs
+        (so the native byte prefilter and decoding are checked too)."""
         doc = self.document()
         out = []
+        if any(isinstance(seg, RawText) for seg in segments):
+            for text in segment_texts(segments):
+                out += doc.feed(text)
+            return out + doc.close()
         for seg in segments:
             if seg.line is not None:
                 out += doc.jump(seg.line)

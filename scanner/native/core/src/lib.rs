@@ -2,6 +2,9 @@
 //! no Python. The Python package calls it through `scanner._native` (the `python` crate).
 //!
 //! Modules, one job each:
+//! - [`textscan`]: a text file's bytes into a document: blocks of lines, prefiltered, decoded
+//! - [`decode`]: the ASCII-compatible encodings Japanese shares hold (encoding_rs)
+//! - [`prefilter`]: which lines of a block can hold a candidate, found in the raw bytes
 //! - [`engine`]: the document scanner — one document in pieces, findings out, bounded memory
 //! - [`candidates`]: runs of digits in the forms a rule allows, with their boundary conditions
 //! - [`checkdigit`]: the mod-11 check digit of the Individual Number (番号法 第2条第5項)
@@ -18,12 +21,15 @@
 
 pub mod candidates;
 pub mod checkdigit;
+pub mod decode;
 pub mod engine;
 pub mod evidence;
 pub mod fingerprint;
 pub mod fold;
 pub mod keywords;
+pub mod prefilter;
 pub mod pytext;
 pub mod sample;
 pub mod scorer;
 pub mod structure;
+pub mod textscan;

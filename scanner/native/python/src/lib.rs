@@ -1,10 +1,14 @@
 //! `scanner._native`: the PyO3 bindings of the detection core. Bindings only: every rule of
 //! detection lives in the `mynumber-dlp-core` crate, which knows nothing of Python.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use mynumber_dlp_core::{candidates, checkdigit, engine, evidence, fingerprint, fold, keywords, scorer, structure};
+use mynumber_dlp_core::decode::TextEncoding;
+use mynumber_dlp_core::textscan::TextScan;
+use mynumber_dlp_core::{
+    candidates, checkdigit, engine, evidence, fingerprint, fold, keywords, prefilter, scorer, structure,
+};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -323,6 +327,7 @@ impl Engine {
         transparent_labels: Vec<String>,
         known: Vec<String>,
         fingerprinter: &Fingerprinter,
+        reach: Option<ReachTuple>,
     ) -> PyResult<Self> {
         let spec = engine::EngineSpec {
             rules: rules.into_iter().map(RuleArg::spec).collect(),
@@ -331,6 +336,13 @@ impl Engine {
             keyword_entries,
             transparent_labels: transparent_labels.into_iter().collect(),
             known: known.into_iter().collect(),
+            prefilter: reach.map(|(behind, ahead, head, digits, separators)| prefilter::Reach {
+                behind,
+                ahead,
+                head,
+                digits,
+                separators,
+            }),
         };
         engine::Engine::new(spec, fingerprinter.inner.clone())
             .map(|e| Self { inner: Arc::new(e) })
@@ -339,18 +351,29 @@ impl Engine {
 
     /// A scanner for one document.
     fn document(&self) -> Document {
-        Document { inner: Mutex::new(engine::Document::new(Arc::clone(&self.inner))) }
+        let doc = engine::Document::new(Arc::clone(&self.inner));
+        Document { inner: Mutex::new(DocState { engine: Arc::clone(&self.inner), doc, bytes: None }) }
     }
 }
 
-/// One document fed in pieces; the GIL is released while it scans.
+/// (behind, ahead, head, digits, separators): what the byte prefilter may skip.
+type ReachTuple = (usize, usize, usize, String, String);
+
+/// A document, and the byte scan that feeds it when it is given a file's bytes.
+struct DocState {
+    engine: Arc<engine::Engine>,
+    doc: engine::Document,
+    bytes: Option<TextScan>,
+}
+
+/// One document fed in pieces, as text or as a text file's bytes; the GIL is released while it scans.
 #[pyclass(frozen, module = "scanner._native")]
 struct Document {
-    inner: Mutex<engine::Document>,
+    inner: Mutex<DocState>,
 }
 
 impl Document {
-    fn with<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut engine::Document) -> R + Send) -> PyResult<R> {
+    fn with<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut DocState) -> R + Send) -> PyResult<R> {
         py.detach(|| {
             let mut doc = self.inner.lock().map_err(|_| PyValueError::new_err("a scan of this document failed"))?;
             Ok(f(&mut doc))
@@ -362,15 +385,58 @@ impl Document {
 impl Document {
     #[pyo3(signature = (text, zones=None))]
     fn feed(&self, py: Python<'_>, text: &str, zones: Option<Vec<(usize, usize)>>) -> PyResult<Vec<FindingTuple>> {
-        self.with(py, |d| d.feed(text, zones.as_deref())).map(finding_tuples)
+        self.with(py, |d| d.doc.feed(text, zones.as_deref())).map(finding_tuples)
     }
 
     fn jump(&self, py: Python<'_>, line: usize) -> PyResult<Vec<FindingTuple>> {
-        self.with(py, |d| d.jump(line)).map(finding_tuples)
+        self.with(py, |d| d.doc.jump(line)).map(finding_tuples)
+    }
+
+    /// The next bytes of a text file in `encoding` (a Python codec name the core decodes);
+    /// with `prefilter`, only the lines around runs of digits are decoded and scanned.
+    fn feed_bytes(&self, py: Python<'_>, data: &[u8], encoding: &str, prefilter: bool) -> PyResult<Vec<FindingTuple>> {
+        let enc = TextEncoding::from_codec(encoding)
+            .ok_or_else(|| PyValueError::new_err(format!("the core does not decode {encoding}")))?;
+        self.with(py, |d| {
+            let scan = d.bytes.get_or_insert_with(|| TextScan::new(enc, d.engine.prefilter(enc).filter(|_| prefilter)));
+            scan.feed(&mut d.doc, data)
+        })
+        .map(finding_tuples)
+    }
+
+    /// (bytes read, bytes decoded, gaps skipped) of the bytes fed so far.
+    fn byte_stats(&self, py: Python<'_>) -> PyResult<(usize, usize, usize)> {
+        self.with(py, |d| d.bytes.as_ref().map(TextScan::stats).unwrap_or_default())
+            .map(|s| (s.bytes, s.decoded, s.gaps))
+    }
+
+    /// Where this document's time went, for benchmarks: nanoseconds of each stage, and counts.
+    fn profile(&self, py: Python<'_>) -> PyResult<HashMap<&'static str, u64>> {
+        self.with(py, |d| {
+            let t = d.bytes.as_ref().map(TextScan::stats).unwrap_or_default();
+            let s = d.doc.stats();
+            let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+            HashMap::from([
+                ("bytes", count(t.bytes)),
+                ("decoded_bytes", count(t.decoded)),
+                ("gaps", count(t.gaps)),
+                ("prefilter_ns", t.prefilter_ns),
+                ("decode_ns", t.decode_ns),
+                ("scan_ns", t.scan_ns),
+                ("candidates", count(s.candidates)),
+                ("find_ns", s.find_ns),
+                ("examine_ns", s.examine_ns),
+            ])
+        })
     }
 
     fn close(&self, py: Python<'_>) -> PyResult<Vec<FindingTuple>> {
-        self.with(py, |d| d.close()).map(finding_tuples)
+        self.with(py, |d| {
+            let mut out = d.bytes.as_mut().map(|scan| scan.finish(&mut d.doc)).unwrap_or_default();
+            out.extend(d.doc.close());
+            out
+        })
+        .map(finding_tuples)
     }
 }
 
