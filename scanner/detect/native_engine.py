@@ -65,6 +65,10 @@ def build_core(
     )
 
 
+_LEVELS = {int(c): c for c in Confidence}
+"""The core's confidence levels 1..3 as ``Confidence``."""
+
+
 class NativeCoreError(RuntimeError):
     """The native core failed on a document (a panic): the document is not scanned, the
     process goes on."""
@@ -77,10 +81,12 @@ class NativeDocument:
 
     def __init__(self, core: _native.Document, rules: tuple[Rule, ...]) -> None:
         self._core, self._rules = core, rules
+        self._ids = [r.id for r in rules]
 
     def _findings(self, found: list) -> list[Finding]:
+        ids, levels = self._ids, _LEVELS  # a roster makes a million of these: no enum lookups
         return [
-            Finding(self._rules[r].id, line, col, Confidence(level), score, masked, fp, tuple(reasons))
+            Finding(ids[r], line, col, levels[level], score, masked, fp, tuple(reasons))
             for r, line, col, level, score, masked, fp, reasons in found
         ]
 

@@ -15,6 +15,7 @@ byte as a lone surrogate (``\\udc8f``, PEP 383), which no UTF-8 output can carry
 from __future__ import annotations
 
 import base64
+import functools
 
 from scanner.detect.names import mask_name
 
@@ -42,6 +43,11 @@ def escape_name(name: str) -> str:
     return "/".join(_escape_component(part) for part in name.split("/"))
 
 
+SHOWN_CACHE_SIZE = 4096
+"""Names whose shown form is remembered: a file's findings all carry its path."""
+
+
+@functools.lru_cache(maxsize=SHOWN_CACHE_SIZE)
 def _shown(name: str, raw: bool) -> tuple[str, str | None]:
     """(shown name, base64 of the exact bytes or None when the shown name is exact): the name
     is masked once (unless ``raw``) and escaped once, for both."""

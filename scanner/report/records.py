@@ -39,6 +39,12 @@ class FindingRecord:
     fingerprint: str
     reasons: tuple[str, ...]
 
+    def __reduce__(self) -> tuple:
+        # workers send records in batches: a constructor call unpickles several times faster
+        # than the state protocol dataclasses generate for slotted classes
+        return (FindingRecord, (self.path, self.member, self.line, self.column, self.rule, self.confidence,
+                                self.score, self.masked, self.fingerprint, self.reasons))
+
 
 @dataclass(frozen=True, slots=True)
 class NotScannedRecord:
@@ -95,16 +101,27 @@ def not_scanned_record(path: str, member: str | None, reason: str, detail: str) 
     return NotScannedRecord(path, member, reason, safe_detail(detail))
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+"""Each record class's field names, in order (``fields()`` is slow for a million records)."""
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def record_dict(rec: Record) -> dict[str, Any]:
     """The contract's JSON object for a record: ``type`` first, then the fields in order."""
     out: dict[str, Any] = {"type": rec.type}
-    for f in fields(rec):
-        value = getattr(rec, f.name)
+    for name in _field_names(type(rec)):
+        value = getattr(rec, name)
         if isinstance(value, Confidence):
             value = value.label
         elif isinstance(value, tuple):
             value = list(value)
-        out[f.name] = value
+        out[name] = value
     return out
 
 

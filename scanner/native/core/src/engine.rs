@@ -184,6 +184,7 @@ impl Engine {
             .unwrap_or(0)
             .max(LOCAL_TABLE_REACH);
         let index = KeywordIndex::new(&spec.keyword_forms).map_err(|e| FormError(e.0))?;
+        crate::structure::compile_patterns();
         Ok(Self {
             rules,
             keywords: spec.keywords,
@@ -421,6 +422,8 @@ pub struct Document {
     /// Absolute offset of the last row seen of `local`.
     local_row_start: usize,
     local_columns: Vec<Vec<usize>>,
+    /// Absolute offset of the last line found to be in no local table (its values share the answer).
+    no_local_table_at: Option<usize>,
     /// Absolute [start, end) ranges where candidates can start, not yet searched.
     zones: VecDeque<[usize; 2]>,
     /// Absolute offset of the table row whose context words are in `row_cache` (None: none).
@@ -469,6 +472,7 @@ impl Document {
             local: None,
             local_row_start: 0,
             local_columns: Vec::new(),
+            no_local_table_at: None,
             zones: VecDeque::new(),
             row_cache_at: None,
             row_cache: Vec::new(),
@@ -665,7 +669,17 @@ impl Document {
 
     /// The table (Markdown, pasted TSV/CSV) a value's line belongs to: (delimiter, header line).
     fn local_table(&mut self, c: &Candidate, line_start: usize) -> Option<(char, usize)> {
-        let line_end = self.buf.find_char('\n', c.end).unwrap_or(self.buf.len());
+        if self.no_local_table_at == Some(self.buf_abs + line_start) {
+            return None; // another value on this line found it in no table
+        }
+        let line_end = self.buf.find_char('\n', c.end);
+        let found = self.find_local_table(line_start, line_end.unwrap_or(self.buf.len()));
+        // only a whole line's answer is final: more of a line can still make it a row
+        self.no_local_table_at = (found.is_none() && line_end.is_some()).then_some(self.buf_abs + line_start);
+        found
+    }
+
+    fn find_local_table(&mut self, line_start: usize, line_end: usize) -> Option<(char, usize)> {
         let (delim, count) = local_table_delimiter(self.buf.slice(line_start, line_end))?;
         if let Some(cached) = &self.local {
             if (cached.delimiter, cached.count) == (delim, count) {

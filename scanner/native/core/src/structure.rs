@@ -52,17 +52,79 @@ static NEXT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         r#"|[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}0-9\uFF10-\uFF19]{1,24}[ \t\u3000]*[:：=]"#,
     ))
 });
-/// `structure.LABEL_PATTERN`, each alternative reversed, for reversed text.
-static LABEL_REVERSED: LazyLock<Regex> = LazyLock::new(|| {
-    re(concat!(
-        r#":\s*"(?P<json>(?:[^"\\\n]|.\\){1,64})""#,
-        r"|>(?:[^<>\n]{0,200}\s)?(?P<xml>[\w.:-]{0,40}[A-Za-z_])<",
-        r"|[】\]］〕](?P<bracket>[^】\]］〕\n]{1,24})[【\[［〔]",
-        r#"|[:：=][ \t\u3000]*(?P<kv>(?:[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24} ){0,3}[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24})"#,
-        r"|\n\r?[ \t\u3000]*(?P<line>[^\d\uFF10-\uFF19\n:：\-*・•]{1,16}?)[ \t\u3000]*(?m:$)",
-    ))
+/// `structure.LABEL_PATTERN`'s alternatives, in its order, each reversed for reversed text,
+/// with the label ending each one starts with (in the reversed text). Anchored at an
+/// ending, the first alternative that matches is the one Python's regex chooses; each is a
+/// plain DFA search (no capture groups: the label's text is cut from the match by
+/// `label_text`, as the group would have it).
+static LABEL_ALTERNATIVES: LazyLock<[(LabelGroup, &[char], Regex); 5]> = LazyLock::new(|| {
+    [
+        (LabelGroup::Json, &[':'][..], re(r#":\s*"(?:[^"\\\n]|.\\){1,64}""#)),
+        (LabelGroup::Xml, &['>'][..], re(r">(?:[^<>\n]{0,200}\s)?[\w.:-]{0,40}[A-Za-z_]<")),
+        (LabelGroup::Bracket, &['】', ']', '］', '〕'][..], re(r"[】\]］〕][^】\]］〕\n]{1,24}[【\[［〔]")),
+        (
+            LabelGroup::Kv,
+            &[':', '：', '='][..],
+            re(concat!(
+                r#"[:：=][ \t\u3000]*(?:[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24} ){0,3}"#,
+                r#"[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24}"#
+            )),
+        ),
+        (LabelGroup::Line, &['\n'][..], re(r"\n\r?[ \t\u3000]*[^\d\uFF10-\uFF19\n:：\-*・•]{1,16}?[ \t\u3000]*(?m:$)")),
+    ]
 });
-const LABEL_GROUPS: [&str; 5] = ["json", "xml", "bracket", "kv", "line"];
+
+/// Compile the built-in patterns now rather than at the first value (an engine calls this when
+/// it is built, so forked workers inherit them compiled and no scan pays for it).
+pub fn compile_patterns() {
+    for p in [&LONG_DIGITS, &LETTER, &DIGIT, &MARKDOWN_RULE, &NEXT_LABEL] {
+        LazyLock::force(p);
+    }
+    LazyLock::force(&LABEL_ALTERNATIVES);
+}
+
+/// Which alternative of the label pattern matched (Python's group names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LabelGroup {
+    Json,
+    Xml,
+    Bracket,
+    Kv,
+    Line,
+}
+
+/// The label's text (the named group) in a reversed match `m` of alternative `group`, up to
+/// characters at its ends that `strip` removes anyway.
+fn label_text(group: LabelGroup, m: &str) -> &str {
+    let inner = |skip_front: usize, skip_back: usize| {
+        let mut it = m.char_indices();
+        let start = it.nth(skip_front).map_or(m.len(), |(i, _)| i);
+        let end = if skip_back == 0 { m.len() } else { m.char_indices().next_back().map_or(0, |(i, _)| i) };
+        &m[start..end.max(start)]
+    };
+    match group {
+        // :\s*"…" : between the first quote and the last character (the other quote)
+        LabelGroup::Json => {
+            let q = m.find('"').map_or(m.len(), |i| i + 1);
+            let end = m.len() - 1;
+            &m[q..end.max(q)]
+        }
+        // >attributes\s name< : the name holds no whitespace, and the greedy attributes end
+        // at the last whitespace
+        LabelGroup::Xml => {
+            let body = inner(1, 1);
+            match body.char_indices().rfind(|(_, c)| c.is_whitespace()) {
+                Some((i, c)) => &body[i + c.len_utf8()..],
+                None => body,
+            }
+        }
+        LabelGroup::Bracket => inner(1, 1),
+        // the separator, then spaces (stripped later) and the words
+        LabelGroup::Kv => inner(1, 0),
+        // the line break (and \r; spaces are stripped later)
+        LabelGroup::Line => inner(1, 0).trim_start_matches('\r'),
+    }
+}
 
 /// A delimited table found at the start of a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,42 +252,44 @@ pub fn label_key(text: &str) -> String {
 /// own after it (`受付日時：2026/11/26`), and a generic key such as `"value":` (in
 /// `transparent`, as `label_key`s) that only wraps the value of the key above it.
 pub fn nearest_label(before: &str, transparent: &HashSet<String>) -> Option<Label> {
-    let forward: Vec<char> = before.chars().collect();
-    let n = forward.len();
-    let reversed: String = forward.iter().rev().collect();
-    // byte offset in `reversed` of each reversed character position
-    let mut rev_bytes: Vec<usize> = reversed.char_indices().map(|(i, _)| i).collect();
-    rev_bytes.push(reversed.len());
-    let rev_char_of = |b: usize| rev_bytes.partition_point(|&x| x < b);
-    let mut caps = LABEL_REVERSED.create_captures();
-    let ends = (0..n).rev().filter(|&i| LABEL_ENDS.contains(&forward[i])).map(|i| i + 1);
-    for (tries, end) in ends.enumerate() {
+    // The text reversed, and where each label ending is tried, nearest first: (characters
+    // after the ending, byte offset of the end in `before`, byte offset of the ending in the
+    // reversed text, the ending). One pass; at most MAX_LABEL_TRIES endings are tried.
+    let mut reversed = String::with_capacity(before.len());
+    let mut ends: Vec<(usize, usize, usize, char)> = Vec::new();
+    for (after, (fb, ch)) in before.char_indices().rev().enumerate() {
+        if LABEL_ENDS.contains(&ch) && ends.len() <= MAX_LABEL_TRIES {
+            ends.push((after, fb + ch.len_utf8(), reversed.len(), ch));
+        }
+        reversed.push(ch);
+    }
+    for (tries, &(distance, end_byte, rev_at, ending)) in ends.iter().enumerate() {
         if tries >= MAX_LABEL_TRIES {
             return None;
         }
-        let input = Input::new(&reversed).range(rev_bytes[n - end]..).anchored(Anchored::Yes);
-        LABEL_REVERSED.search_captures(&input, &mut caps);
-        let Some(m) = caps.get_match() else { continue };
-        let group = LABEL_GROUPS.iter().copied().find(|g| caps.get_group_by_name(g).is_some()).unwrap_or("line");
-        let span = caps.get_group_by_name(group).map_or(m.range(), |s| s.range());
-        let text: String = reversed[span].chars().rev().collect();
+        let input = Input::new(&reversed).range(rev_at..).anchored(Anchored::Yes);
+        let Some((group, m)) = LABEL_ALTERNATIVES
+            .iter()
+            .filter(|(_, starts, _)| starts.contains(&ending))
+            .find_map(|(group, _, regex)| regex.search(&input).map(|m| (*group, m)))
+        else {
+            continue;
+        };
+        let text: String = label_text(group, &reversed[m.range()]).chars().rev().collect();
         let text = strip(&text).to_string();
         if !transparent.is_empty() && transparent.contains(&label_key(&text)) {
             continue;
         }
-        // the match covers forward [start, end)
-        let start = n - rev_char_of(m.end());
-        if group != "line" {
-            let rest = &forward[end..];
-            if let Some(stop) = rest.iter().position(|&c| c == '\n') {
-                let line_rest: String = rest[..stop].iter().collect();
-                if !line_rest.trim_matches(OPENERS).is_empty() {
+        if group != LabelGroup::Line {
+            let rest = &before[end_byte..];
+            if let Some(stop) = rest.find('\n') {
+                if !rest[..stop].trim_matches(OPENERS).is_empty() {
                     continue;
                 }
             }
         }
-        let kind = if group == "json" || group == "xml" { "key" } else { "label" };
-        return Some(Label { text, kind, distance: n - end, length: end - start });
+        let kind = if matches!(group, LabelGroup::Json | LabelGroup::Xml) { "key" } else { "label" };
+        return Some(Label { text, kind, distance, length: chars(&reversed[rev_at..m.end()]) });
     }
     None
 }

@@ -63,11 +63,18 @@ pub struct TextScan {
     counted: usize,
     line: usize,
     stats: TextStats,
+    /// Bytes gathered before a block is cut (`BLOCK_BYTES`).
+    block_bytes: usize,
 }
 
 impl TextScan {
     /// A scan of bytes in `enc`; with `prefilter`, only lines around digit runs are decoded.
     pub fn new(enc: TextEncoding, prefilter: Option<Arc<BytePrefilter>>) -> Self {
+        Self::with_block_bytes(enc, prefilter, BLOCK_BYTES)
+    }
+
+    /// As `new`, cutting blocks of about `block_bytes` (tests cut small blocks to cross many edges).
+    pub fn with_block_bytes(enc: TextEncoding, prefilter: Option<Arc<BytePrefilter>>, block_bytes: usize) -> Self {
         let mode = match prefilter {
             Some(p) => Mode::Prefiltered(p),
             None => Mode::Whole(enc.stream_decoder()),
@@ -83,6 +90,7 @@ impl TextScan {
             counted: 0,
             line: 1,
             stats: TextStats::default(),
+            block_bytes: block_bytes.max(1),
         }
     }
 
@@ -112,13 +120,13 @@ impl TextScan {
                     out.extend(self.feed_whole(doc, &data, false));
                     return out;
                 }
-                Mode::Prefiltered(_) if self.pending.len() < BLOCK_BYTES => return out,
+                Mode::Prefiltered(_) if self.pending.len() < self.block_bytes => return out,
                 Mode::Prefiltered(_) => match memchr::memrchr(b'\n', &self.pending) {
                     Some(cut) => {
                         let rest = self.pending.split_off(cut + 1);
                         let block = std::mem::replace(&mut self.pending, rest);
                         out.extend(self.block(doc, &block));
-                        if self.pending.len() < BLOCK_BYTES {
+                        if self.pending.len() < self.block_bytes {
                             return out;
                         }
                     }
@@ -256,12 +264,23 @@ fn decode_with_zones(
 mod tests {
     use super::*;
     use crate::sample::{sample_engine, sample_reach};
+    use proptest::prelude::*;
 
     fn scan(enc: TextEncoding, data: &[u8], piece: usize, prefilter: bool) -> (Vec<Finding>, TextStats) {
+        scan_in_blocks(enc, data, piece, prefilter, BLOCK_BYTES)
+    }
+
+    fn scan_in_blocks(
+        enc: TextEncoding,
+        data: &[u8],
+        piece: usize,
+        prefilter: bool,
+        block: usize,
+    ) -> (Vec<Finding>, TextStats) {
         let engine = sample_engine();
         let pre = prefilter.then(|| Arc::new(BytePrefilter::new(&sample_reach(), enc)));
         let mut doc = Document::new(engine);
-        let mut scan = TextScan::new(enc, pre);
+        let mut scan = TextScan::with_block_bytes(enc, pre, block);
         let mut found = Vec::new();
         for chunk in data.chunks(piece.max(1)) {
             found.extend(scan.feed(&mut doc, chunk));
@@ -308,6 +327,30 @@ mod tests {
         for prefilter in [false, true] {
             let (found, _) = scan(TextEncoding::Utf8Sig, &data, 1, prefilter);
             assert_eq!((found[0].line, found[0].column), (1, 6));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Any bytes — digits, separators, labels, stray lead and trail bytes — in any pieces:
+        /// the prefiltered scan finds what the whole decoded text holds, in every encoding.
+        #[test]
+        fn prefiltered_bytes_scan_like_the_whole_text(
+            parts in proptest::collection::vec(prop_oneof![
+                Just(b"1234".to_vec()), Just(b"5678".to_vec()), Just(b"9018".to_vec()), Just(b"-".to_vec()),
+                Just(b" ".to_vec()), Just(b"\n".to_vec()), Just(b",".to_vec()),
+                Just("個人番号：".as_bytes().to_vec()), Just("１２３".as_bytes().to_vec()),
+                Just(vec![0x82, 0x50]), Just(vec![0xA3, 0xB1]), Just(vec![0x81, 0x40]), Just(vec![0x82]),
+                Just(vec![0xE3]), Just(vec![0xFF]), Just(vec![0x8F, 0xA2]),
+            ], 0..120),
+            piece in 1usize..300,
+            block in 8usize..400,
+            enc in prop_oneof![Just(TextEncoding::Utf8), Just(TextEncoding::Cp932), Just(TextEncoding::EucJp)],
+        ) {
+            let data = parts.concat();
+            let (whole, _) = scan(enc, &data, data.len(), false);
+            let (found, _) = scan_in_blocks(enc, &data, piece, true, block);
+            prop_assert_eq!(found, whole);
         }
     }
 

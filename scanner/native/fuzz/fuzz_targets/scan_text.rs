@@ -1,15 +1,21 @@
-//! Hostile text into the detection core: any bytes, read as UTF-8 (lossily) and fed to a
-//! document scanner in pieces whose sizes come from the input too. A panic or an overflow
-//! (debug assertions are on) is a finding. The structure and keyword functions are called
-//! directly as well, on the same text.
+//! Hostile bytes into the detection core, two ways: as a text file in an encoding the
+//! core decodes (chosen by the input), through the byte prefilter or decoded whole, in
+//! pieces whose sizes come from the input; and read as UTF-8 (lossily) and fed to a
+//! document scanner as text, with jumps. A panic or an overflow (debug assertions are on)
+//! is a finding. The structure and keyword functions are called directly as well.
 #![no_main]
 
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
+use mynumber_dlp_core::decode::TextEncoding;
 use mynumber_dlp_core::engine::{Document, Engine};
+use mynumber_dlp_core::textscan::TextScan;
 use mynumber_dlp_core::{fold, pytext, sample, structure};
+
+const ENCODINGS: [TextEncoding; 4] =
+    [TextEncoding::Utf8, TextEncoding::Utf8Sig, TextEncoding::Cp932, TextEncoding::EucJp];
 
 fn engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
@@ -21,8 +27,19 @@ fuzz_target!(|data: &[u8]| {
         Some((s, rest)) => (usize::from(*s).max(1), rest),
         None => return,
     };
+    let enc = ENCODINGS[(step / 2) % ENCODINGS.len()];
+    let engine = engine();
+    let prefilter = step % 2 == 0;
+    let mut doc = Document::new(Arc::clone(&engine));
+    let mut scan = TextScan::new(enc, engine.prefilter(enc).filter(|_| prefilter));
+    for piece in body.chunks(step * 97) {
+        scan.feed(&mut doc, piece);
+    }
+    scan.finish(&mut doc);
+    doc.close();
+
     let text = String::from_utf8_lossy(body);
-    let mut doc = Document::new(engine());
+    let mut doc = Document::new(Arc::clone(&engine));
     let chars: Vec<char> = text.chars().collect();
     for (i, piece) in chars.chunks(step).enumerate() {
         let s: String = piece.iter().collect();
