@@ -104,7 +104,7 @@ class Rule:
     start: str
     """Regex every form's match satisfies at its start (expanded); lets the search skip positions fast."""
     prefilter: bool
-    """Every form holds four ASCII digits in a row, spaced digits or full-width digits (see the native core's prefilter.rs)."""
+    """Every form holds four ASCII digits in a row, spaced digits or full-width digits (see core/src/prefilter.rs)."""
 
 
 @dataclass(frozen=True, slots=True)

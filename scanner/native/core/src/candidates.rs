@@ -58,7 +58,41 @@ struct CompiledAround {
     regex: Regex,
     positive: bool,
     width: usize,
+    /// For each ASCII byte: no text that starts with it can match (whatever comes before), so
+    /// the condition is settled without running the regex — most text around digits is ASCII.
+    dead_first: [bool; 128],
 }
+
+/// Which ASCII first bytes no match of `pattern` (anchored, in the core's syntax) can start
+/// with, in any context; all false when the DFA is too big to build.
+fn dead_first_bytes(pattern: &str) -> [bool; 128] {
+    use regex_automata::dfa::{dense, Automaton, StartKind};
+    use regex_automata::util::start;
+    let mut dead = [false; 128];
+    let Ok(dfa) = dense::Builder::new()
+        .syntax(syntax::Config::new().unicode(true).utf8(true))
+        .configure(dense::Config::new().start_kind(StartKind::Anchored).dfa_size_limit(Some(DEAD_DFA_BYTES)))
+        .build(pattern)
+    else {
+        return dead;
+    };
+    let contexts = std::iter::once(None).chain((0..=255u8).map(Some));
+    let starts: Option<Vec<_>> = contexts
+        .map(|lb| dfa.start_state(&start::Config::new().anchored(Anchored::Yes).look_behind(lb)).ok())
+        .collect();
+    let Some(starts) = starts else { return dead };
+    for (b, d) in dead.iter_mut().enumerate() {
+        let byte = u8::try_from(b).expect("ASCII");
+        *d = starts.iter().all(|&s| {
+            let next = dfa.next_state(s, byte);
+            dfa.is_dead_state(next)
+        });
+    }
+    dead
+}
+
+/// Largest DFA built to settle conditions by their first byte.
+const DEAD_DFA_BYTES: usize = 1 << 20;
 
 #[derive(Debug)]
 struct CompiledForm {
@@ -90,7 +124,13 @@ fn compile(pattern: &str, whole: bool) -> Result<Regex, FormError> {
 }
 
 fn compile_around(a: &Around, behind: bool) -> Result<CompiledAround, FormError> {
-    Ok(CompiledAround { regex: compile(&a.pattern, behind)?, positive: a.positive, width: a.width })
+    let whole = if behind { format!("^(?:{})$", a.pattern) } else { a.pattern.clone() };
+    Ok(CompiledAround {
+        regex: compile(&a.pattern, behind)?,
+        positive: a.positive,
+        width: a.width,
+        dead_first: dead_first_bytes(&whole),
+    })
 }
 
 /// All forms of one rule, and the guard every candidate start must pass.
@@ -252,13 +292,25 @@ fn byte_of(text: &str, from: usize, chars: usize) -> usize {
 fn behind_holds(a: &CompiledAround, text: &str, p: usize) -> bool {
     let before = &text[..p];
     let matched = a.width > 0
-        && before.char_indices().rev().nth(a.width - 1).is_some_and(|(i, _)| a.regex.is_match(&before[i..]));
+        && before
+            .char_indices()
+            .rev()
+            .nth(a.width - 1)
+            .is_some_and(|(i, _)| !dead_at(a, before.as_bytes()[i]) && a.regex.is_match(&before[i..]));
     matched == a.positive
 }
 
 fn ahead_holds(a: &CompiledAround, text: &str, p: usize, hay_end: usize) -> bool {
+    if p < hay_end && dead_at(a, text.as_bytes()[p]) {
+        return !a.positive;
+    }
     let input = Input::new(&text[..hay_end]).range(p..hay_end).anchored(Anchored::Yes);
     a.regex.search(&input).is_some() == a.positive
+}
+
+/// No match of `a` can start with byte `b`.
+fn dead_at(a: &CompiledAround, b: u8) -> bool {
+    a.dead_first.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 fn next_char(text: &str, p: usize) -> usize {

@@ -422,8 +422,8 @@ pub struct Document {
     /// Absolute offset of the last row seen of `local`.
     local_row_start: usize,
     local_columns: Vec<Vec<usize>>,
-    /// Absolute offset of the last line found to be in no local table (its values share the answer).
-    no_local_table_at: Option<usize>,
+    /// The local table of the last whole line examined (absolute line start): its values share it.
+    local_answer: Option<(usize, Option<(char, usize)>)>,
     /// Absolute [start, end) ranges where candidates can start, not yet searched.
     zones: VecDeque<[usize; 2]>,
     /// Absolute offset of the table row whose context words are in `row_cache` (None: none).
@@ -472,7 +472,7 @@ impl Document {
             local: None,
             local_row_start: 0,
             local_columns: Vec::new(),
-            no_local_table_at: None,
+            local_answer: None,
             zones: VecDeque::new(),
             row_cache_at: None,
             row_cache: Vec::new(),
@@ -669,13 +669,16 @@ impl Document {
 
     /// The table (Markdown, pasted TSV/CSV) a value's line belongs to: (delimiter, header line).
     fn local_table(&mut self, c: &Candidate, line_start: usize) -> Option<(char, usize)> {
-        if self.no_local_table_at == Some(self.buf_abs + line_start) {
-            return None; // another value on this line found it in no table
+        let at = self.buf_abs + line_start;
+        if let Some((line, answer)) = self.local_answer {
+            if line == at {
+                return answer; // another value on this line: the same row of the same table, or none
+            }
         }
         let line_end = self.buf.find_char('\n', c.end);
         let found = self.find_local_table(line_start, line_end.unwrap_or(self.buf.len()));
         // only a whole line's answer is final: more of a line can still make it a row
-        self.no_local_table_at = (found.is_none() && line_end.is_some()).then_some(self.buf_abs + line_start);
+        self.local_answer = line_end.map(|_| (at, found));
         found
     }
 

@@ -29,6 +29,14 @@ fn fold_width(c: char) -> char {
     }
 }
 
+/// The only character whose lower case depends on the characters around it.
+const CAPITAL_SIGMA: char = '\u{03A3}';
+
+/// Kana, kanji and CJK punctuation have no case: no table lookup for them.
+fn caseless(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{9FFF}')
+}
+
 fn single_lower(c: char) -> char {
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
@@ -45,12 +53,20 @@ pub fn fold(text: &str) -> String {
             .map(|b| if b == b'_' || b == b'\t' { ' ' } else { char::from(b.to_ascii_lowercase()) })
             .collect();
     }
-    let low = text.to_lowercase();
-    if low.chars().count() == text.chars().count() {
-        low.chars().map(fold_width).collect()
-    } else {
-        text.chars().map(|c| fold_width(single_lower(c))).collect()
+    if text.contains(CAPITAL_SIGMA) {
+        // Σ lower-cases by its context (ς at the end of a word), as Python's str.lower does
+        let low = text.to_lowercase();
+        if low.chars().count() == text.chars().count() {
+            return low.chars().map(fold_width).collect();
+        }
     }
+    // Without Σ, lower-casing the whole text is lower-casing each character; a character
+    // whose lower case is longer (İ) keeps the text's length only if it is left as it is,
+    // which Python's fold does for the whole text in that case, and which changes nothing
+    // for the other characters.
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().map(|c| fold_width(if caseless(c) { c } else { single_lower(c) })));
+    out
 }
 
 #[cfg(test)]

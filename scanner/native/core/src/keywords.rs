@@ -40,12 +40,19 @@ impl KeywordIndex {
             return Vec::new();
         }
         let folded = fold(text);
-        let starts: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
-        let char_of = |byte: usize| starts.partition_point(|&b| b < byte);
-        let mut hits: Vec<Hit> = ac
-            .find_overlapping_iter(&folded)
-            .map(|m| (char_of(m.start()), char_of(m.end()), m.pattern().as_usize()))
-            .collect();
+        let mut hits: Vec<Hit> =
+            ac.find_overlapping_iter(&folded).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect();
+        if hits.is_empty() {
+            return hits;
+        }
+        if !folded.is_ascii() {
+            // byte offsets to character offsets
+            let starts: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
+            let char_of = |byte: usize| starts.partition_point(|&b| b < byte);
+            for h in &mut hits {
+                (h.0, h.1) = (char_of(h.0), char_of(h.1));
+            }
+        }
         // as Python sorts: by start, longest first; ties keep the automaton's report order
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let chars: Vec<char> = folded.chars().collect();

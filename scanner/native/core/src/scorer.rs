@@ -124,6 +124,9 @@ pub fn confidence_of(score: f64, t: &Thresholds) -> Option<Confidence> {
 /// decimal nearest to the exact binary value (formatting is exact), read back.
 pub fn clamp(score: f64) -> f64 {
     let kept = score.clamp(0.0, 1.0);
+    if kept == 0.0 || kept == 1.0 {
+        return kept; // the common ends need no decimal round trip
+    }
     format!("{kept:.3}").parse().unwrap_or(kept)
 }
 
