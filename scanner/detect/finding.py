@@ -16,7 +16,7 @@ class Confidence(IntEnum):
     @property
     def label(self) -> str:
         """The contract's spelling: ``low``, ``medium`` or ``high``."""
-        return self.name.lower()
+        return _LABELS[self.value]
 
     @classmethod
     def parse(cls, text: str) -> Confidence:
@@ -43,3 +43,7 @@ class Finding:
     fingerprint: str
     """Keyed HMAC-SHA256 of the 12 ASCII digits, lowercase hex."""
     reasons: tuple[str, ...]
+
+
+_LABELS = {c.value: c.name.lower() for c in Confidence}
+"""``Confidence.label`` of each level (a roster asks a million times)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
 
 from scanner.detect.names import mask_name
 
@@ -68,6 +69,14 @@ def name_bytes(name: str, raw: bool = False) -> str | None:
     """Base64 of the name's bytes on disk (masked unless ``raw``) when ``shown_name`` is not
     the name itself; None when the shown name is exact."""
     return _shown(name, raw)[1]
+
+
+@functools.lru_cache(maxsize=SHOWN_CACHE_SIZE)
+def shown_exactly(name: str, raw: bool = False) -> str | None:
+    """The name as outputs show it, JSON-encoded, when that is the name itself (no
+    ``*_bytes`` needed); None otherwise."""
+    shown, exact = _shown(name, raw)
+    return json.encoder.encode_basestring(shown) if exact is None else None
 
 
 def present(rec: dict, raw: bool = False) -> dict:

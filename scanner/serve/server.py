@@ -93,12 +93,13 @@ class Server:
             metrics.reload_ok.set(0)
             log.error("reload failed, keeping the running config and rules: %s", exc)
             return
-        metrics.reload_ok.set(1)
-        metrics.reload_time.set(time.time())
         log.info("reloaded config and rules (ruleset %s); rescanning what the new rules may see differently",
                  fresh.ruleset)
         self.runtime = fresh
         watch.reconcile_now.set()
+        # the metrics say so once the new runtime is in force (and the log line is written)
+        metrics.reload_ok.set(1)
+        metrics.reload_time.set(time.time())
 
     def _install_signals(self) -> None:
         def stop(signum: int, _frame: object) -> None:

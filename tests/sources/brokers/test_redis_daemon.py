@@ -96,8 +96,9 @@ def test_a_reload_restarts_the_gate_with_the_new_rules_and_loses_nothing(redis_u
         quarantined = {f[b"msg"].decode() for _i, f in r.xrange("dlp.quarantine")}
         out = {f[b"msg"].decode() for _i, f in r.xrange("dlp.out")}
         assert quarantined == {str(i) for i in range(1, 300, 2)} and out == {str(i) for i in range(0, 300, 2)}
-        log = (tmp_path / "stderr.log").read_text(encoding="utf-8")
-        assert "reloaded config and rules" in log
+        # the reload is asynchronous (SIGHUP sets a flag): under load 300 messages may pass first
+        wait_for(lambda: "reloaded config and rules" in (tmp_path / "stderr.log").read_text(encoding="utf-8"),
+                 timeout=60)
         wait_for(lambda: (tmp_path / "stderr.log").read_text(encoding="utf-8").count("gating queue redis") == 2)
     finally:
         s.stop()

@@ -14,6 +14,7 @@
 
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
+use regex_automata::Input;
 
 use crate::decode::TextEncoding;
 
@@ -81,17 +82,35 @@ impl BytePrefilter {
         Self { run, back_bytes: reach.behind * width, ahead_bytes: reach.ahead * width, head_bytes: reach.head * width }
     }
 
-    /// Byte spans of the digit runs in `block`.
+    /// Byte spans of the digit runs in `block` (tests).
     pub fn hits(&self, block: &[u8]) -> Vec<(usize, usize)> {
         self.run.find_iter(block).map(|m| (m.start(), m.end())).collect()
     }
 
+    /// The lines of `block` that hold a digit run, as byte ranges with their line breaks.
+    /// One forward search a line: where the first run ends is enough to know the line, and
+    /// the search goes on from the next line (a dense CSV holds several runs a line).
+    pub fn hit_lines(&self, block: &[u8]) -> Vec<(usize, usize)> {
+        let mut lines = Vec::new();
+        let mut at = 0;
+        while at < block.len() {
+            let Some(m) = self.run.search_half(&Input::new(block).range(at..)) else { break };
+            let last = m.offset() - 1; // a run is never empty, and never holds a line break
+            let start = memchr::memrchr(b'\n', &block[..last]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &block[last..]).map_or(block.len(), |i| last + i + 1);
+            lines.push((start, end));
+            at = end;
+        }
+        lines
+    }
+
     /// Ranges to decode and zones to search in `block`; `keep` is a range that must be decoded.
     pub fn plan(&self, block: &[u8], keep: Option<(usize, usize)>) -> Plan {
-        let hits = self.hits(block);
-        let zones = merge_lines(block, hits.iter().copied());
+        let lines = self.hit_lines(block);
+        let zones = merge_lines(block, lines.iter().copied());
+        // a line's context reaches from before its start to after its end: every run on it is covered
         let spans = keep.into_iter().chain(
-            hits.iter().map(|&(s, e)| (s.saturating_sub(self.back_bytes), (e + self.ahead_bytes).min(block.len()))),
+            lines.iter().map(|&(s, e)| (s.saturating_sub(self.back_bytes), (e + self.ahead_bytes).min(block.len()))),
         );
         let mut ranges = merge_lines(block, spans);
         let covered: usize = ranges.iter().map(|(s, e)| e - s).sum();
