@@ -11,6 +11,7 @@ use mynumber_dlp_core::{
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 /// The check digit for the first eleven ASCII digits of a My Number.
 #[pyfunction]
@@ -299,16 +300,6 @@ impl RuleArg {
     }
 }
 
-/// (rule index, line, column, confidence 1..3, score, masked, fingerprint, reasons)
-type FindingTuple = (usize, usize, usize, u8, f64, String, String, Vec<String>);
-
-fn finding_tuples(found: Vec<engine::Finding>) -> Vec<FindingTuple> {
-    found
-        .into_iter()
-        .map(|f| (f.rule, f.line, f.column, f.confidence as u8, f.score, f.masked, f.fingerprint, f.reasons))
-        .collect()
-}
-
 /// A compiled ruleset plus the fingerprint key.
 #[pyclass(frozen, module = "scanner._native")]
 struct Engine {
@@ -352,7 +343,10 @@ impl Engine {
     /// A scanner for one document.
     fn document(&self) -> Document {
         let doc = engine::Document::new(Arc::clone(&self.inner));
-        Document { inner: Mutex::new(DocState { engine: Arc::clone(&self.inner), doc, bytes: None }) }
+        Document {
+            inner: Mutex::new(DocState { engine: Arc::clone(&self.inner), doc, bytes: None }),
+            reasons: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -370,9 +364,38 @@ struct DocState {
 #[pyclass(frozen, module = "scanner._native")]
 struct Document {
     inner: Mutex<DocState>,
+    /// Reasons lists handed out before, as Python tuples: a roster's million findings share a few.
+    reasons: Mutex<HashMap<Vec<String>, Py<PyTuple>>>,
 }
 
+/// Distinct reasons lists kept as Python tuples per document.
+const REASONS_CACHE: usize = 4096;
+
+/// (rule index, line, column, confidence 1..3, score, masked, fingerprint, reasons)
+type FindingRow<'py> = (usize, usize, usize, u8, f64, String, String, Bound<'py, PyTuple>);
+
 impl Document {
+    /// Findings as Python rows, each reasons tuple made once.
+    fn rows<'py>(&self, py: Python<'py>, found: Vec<engine::Finding>) -> PyResult<Vec<FindingRow<'py>>> {
+        let mut cache = self.reasons.lock().map_err(|_| PyValueError::new_err("a scan of this document failed"))?;
+        found
+            .into_iter()
+            .map(|f| {
+                let reasons = match cache.get(&f.reasons) {
+                    Some(t) => t.bind(py).clone(),
+                    None => {
+                        let t = PyTuple::new(py, &f.reasons)?;
+                        if cache.len() < REASONS_CACHE {
+                            cache.insert(f.reasons.clone(), t.clone().unbind());
+                        }
+                        t
+                    }
+                };
+                Ok((f.rule, f.line, f.column, f.confidence as u8, f.score, f.masked, f.fingerprint, reasons))
+            })
+            .collect()
+    }
+
     fn with<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut DocState) -> R + Send) -> PyResult<R> {
         py.detach(|| {
             let mut doc = self.inner.lock().map_err(|_| PyValueError::new_err("a scan of this document failed"))?;
@@ -384,24 +407,37 @@ impl Document {
 #[pymethods]
 impl Document {
     #[pyo3(signature = (text, zones=None))]
-    fn feed(&self, py: Python<'_>, text: &str, zones: Option<Vec<(usize, usize)>>) -> PyResult<Vec<FindingTuple>> {
-        self.with(py, |d| d.doc.feed(text, zones.as_deref())).map(finding_tuples)
+    fn feed<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        zones: Option<Vec<(usize, usize)>>,
+    ) -> PyResult<Vec<FindingRow<'py>>> {
+        let found = self.with(py, |d| d.doc.feed(text, zones.as_deref()))?;
+        self.rows(py, found)
     }
 
-    fn jump(&self, py: Python<'_>, line: usize) -> PyResult<Vec<FindingTuple>> {
-        self.with(py, |d| d.doc.jump(line)).map(finding_tuples)
+    fn jump<'py>(&self, py: Python<'py>, line: usize) -> PyResult<Vec<FindingRow<'py>>> {
+        let found = self.with(py, |d| d.doc.jump(line))?;
+        self.rows(py, found)
     }
 
     /// The next bytes of a text file in `encoding` (a Python codec name the core decodes);
     /// with `prefilter`, only the lines around runs of digits are decoded and scanned.
-    fn feed_bytes(&self, py: Python<'_>, data: &[u8], encoding: &str, prefilter: bool) -> PyResult<Vec<FindingTuple>> {
+    fn feed_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+        encoding: &str,
+        prefilter: bool,
+    ) -> PyResult<Vec<FindingRow<'py>>> {
         let enc = TextEncoding::from_codec(encoding)
             .ok_or_else(|| PyValueError::new_err(format!("the core does not decode {encoding}")))?;
-        self.with(py, |d| {
+        let found = self.with(py, |d| {
             let scan = d.bytes.get_or_insert_with(|| TextScan::new(enc, d.engine.prefilter(enc).filter(|_| prefilter)));
             scan.feed(&mut d.doc, data)
-        })
-        .map(finding_tuples)
+        })?;
+        self.rows(py, found)
     }
 
     /// (bytes read, bytes decoded, gaps skipped) of the bytes fed so far.
@@ -430,20 +466,20 @@ impl Document {
         })
     }
 
-    fn close(&self, py: Python<'_>) -> PyResult<Vec<FindingTuple>> {
-        self.with(py, |d| {
+    fn close<'py>(&self, py: Python<'py>) -> PyResult<Vec<FindingRow<'py>>> {
+        let found = self.with(py, |d| {
             let mut out = d.bytes.as_mut().map(|scan| scan.finish(&mut d.doc)).unwrap_or_default();
             out.extend(d.doc.close());
             out
-        })
-        .map(finding_tuples)
+        })?;
+        self.rows(py, found)
     }
 }
 
 /// Panics, so tests can check that a panic in the core reaches Python as an exception the
 /// scanner reports (`not_scanned: error`) instead of ending the process.
 #[pyfunction]
-fn panic_for_tests() -> Vec<FindingTuple> {
+fn panic_for_tests() -> Vec<(usize, usize)> {
     panic!("a panic raised on purpose by a test")
 }
 
