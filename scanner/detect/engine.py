@@ -270,6 +270,7 @@ class DocumentScanner:
     # -- scanning ---------------------------------------------------------------
 
     def _process(self, final: bool) -> list[Finding]:
+        out: list[Finding] = []
         if not self._layout_known:
             self._learn_layout(self._buf[:HEAD_CHARS])
         buf = self._buf
@@ -286,10 +287,13 @@ class DocumentScanner:
                 cands.sort(key=lambda t: (t[0], t[1]))
             for _, i, c in cands:
                 self._examine(i, c)
+                # settled by the value's position, not by how the text arrived: the same
+                # findings whatever the feed sizes
+                if len(self._pending) > MAX_PENDING:
+                    out.extend(self._settle(len(self._pending) - MAX_PENDING // 2))
             self._next = self._buf_abs + limit
             self._trim(limit)
-        overflow = len(self._pending) - MAX_PENDING
-        return self._settle(overflow + MAX_PENDING // 2) if overflow > 0 else []
+        return out
 
     def _zone_spans(self, start: int, limit: int) -> list[tuple[int, int]]:
         """Buffer ranges in [start, limit) where candidates can start; forgets zones passed."""

@@ -70,3 +70,26 @@ def test_memory_stays_bounded_while_streaming_a_long_document(engine):
     # four times the text (and more findings than MAX_PENDING), not four times the memory
     assert peak_big < peak_small * 2, (peak_small, peak_big)
     assert count > 0
+
+
+def test_a_document_with_more_findings_than_are_held_gives_the_same_findings_in_any_pieces(engine):
+    """Past MAX_PENDING the oldest findings are settled with the evidence seen so far; when that
+    happens depends on the values' positions, not on how the text arrives."""
+    from scanner.detect.engine import MAX_PENDING
+
+    from tests.conftest import make_invalid
+
+    rng = random.Random(12)
+    # the column's evidence turns: valid numbers first, then many more that fail the check digit
+    rows = ["氏名,番号,備考\n"] + [f"社員{i},{make_number(rng)},\n" for i in range(int(MAX_PENDING * 1.3))]
+    rows += [f"社員{i},{make_invalid(rng)},\n" for i in range(MAX_PENDING * 3)]
+    text = "".join(rows)
+    whole = _key(engine.scan_text(text))
+    assert len(whole) > MAX_PENDING // 4  # the first ones, settled before the evidence turned
+    for size in (4096, 100_000, 1 << 20):
+        assert _key(engine.scan_chunks(text[i : i + size] for i in range(0, len(text), size))) == whole
+    data = text.encode("utf-8")
+    from scanner.detect.segments import RawText
+
+    raw = [RawText(data[i : i + 65536], "utf-8", True) for i in range(0, len(data), 65536)]
+    assert _key(engine.scan_segments(raw)) == whole

@@ -527,6 +527,7 @@ impl Document {
     }
 
     fn process(&mut self, last: bool) -> Vec<Finding> {
+        let mut out = Vec::new();
         if !self.layout_known {
             let head = self.buf.slice(0, HEAD_CHARS).to_string();
             self.learn_layout(&head);
@@ -556,18 +557,18 @@ impl Document {
             self.stats.candidates += cands.len();
             for (_, i, c) in cands {
                 self.examine(i, &c);
+                // settled by the value's position, not by how the text arrived: the same
+                // findings whatever the feed sizes
+                if self.pending.len() > MAX_PENDING {
+                    out.extend(self.settle(self.pending.len() - MAX_PENDING / 2));
+                }
             }
             self.stats.find_ns += nanos(found - t);
             self.stats.examine_ns += nanos(found.elapsed());
             self.next = self.buf_abs + limit;
             self.trim(limit);
         }
-        let overflow = self.pending.len().saturating_sub(MAX_PENDING);
-        if overflow > 0 {
-            self.settle(overflow + MAX_PENDING / 2)
-        } else {
-            Vec::new()
-        }
+        out
     }
 
     /// Buffer ranges in [start, limit) where candidates can start; forgets zones passed.

@@ -18,6 +18,9 @@ use crate::prefilter::BytePrefilter;
 pub const BLOCK_BYTES: usize = 1024 * 1024;
 /// A line longer than this ends prefiltering: the rest is decoded whole.
 pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
+/// Decoded text is handed to the document scanner in pieces of about this many bytes, so its
+/// buffer (text plus an offset per character) stays small however large a block is.
+pub const FEED_BYTES: usize = 64 * 1024;
 
 /// What a text scan decoded and skipped, and where its time went (tests, benchmarks).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -158,7 +161,7 @@ impl TextScan {
             return Vec::new();
         }
         let t = Instant::now();
-        let out = doc.feed(&text, None);
+        let out = feed_in_pieces(doc, &text, None);
         self.stats.scan_ns += since(t);
         out
     }
@@ -208,7 +211,7 @@ impl TextScan {
                 out.extend(doc.jump(self.line));
                 self.stats.gaps += 1;
             }
-            out.extend(doc.feed(&text, Some(&zones)));
+            out.extend(feed_in_pieces(doc, &text, Some(&zones)));
             self.stats.scan_ns += since(t);
             self.stats.decoded += end - start;
             self.line += count_lines(&self.window[start..end]);
@@ -224,6 +227,36 @@ impl TextScan {
         self.window_abs = wa + cut;
         out
     }
+}
+
+/// `doc.feed(text, zones)` in pieces of about `FEED_BYTES` (cut between characters), each with
+/// its share of the zones: a document scanner finds the same in any pieces.
+fn feed_in_pieces(doc: &mut Document, text: &str, zones: Option<&[(usize, usize)]>) -> Vec<Finding> {
+    if text.len() <= FEED_BYTES {
+        return doc.feed(text, zones);
+    }
+    let mut out = Vec::new();
+    let (mut start, mut chars) = (0, 0);
+    while start < text.len() {
+        let mut end = (start + FEED_BYTES).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let piece = &text[start..end];
+        let n = piece.chars().count();
+        let piece_zones: Option<Vec<(usize, usize)>> = zones.map(|zs| {
+            zs.iter()
+                .filter_map(|&(a, b)| {
+                    let (a, b) = (a.max(chars), b.min(chars + n));
+                    (b > a).then(|| (a - chars, b - chars))
+                })
+                .collect()
+        });
+        out.extend(doc.feed(piece, piece_zones.as_deref()));
+        start = end;
+        chars += n;
+    }
+    out
 }
 
 fn count_lines(bytes: &[u8]) -> usize {
