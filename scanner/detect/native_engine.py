@@ -106,10 +106,6 @@ class NativeDocument:
         """Add the next bytes of a text file (the core cuts, prefilters and decodes them)."""
         return self._call(self._core.feed_bytes, raw.data, raw.encoding, raw.prefilter)
 
-    def byte_stats(self) -> tuple[int, int, int]:
-        """(bytes read, bytes decoded, gaps skipped) of the bytes fed so far."""
-        return self._core.byte_stats()
-
     def profile(self) -> dict[str, int]:
         """Where the core's time went on this document (nanoseconds per stage, and counts)."""
         return self._core.profile()

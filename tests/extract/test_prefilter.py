@@ -50,7 +50,8 @@ def _prefiltered(engine, data, read_bytes):
     for seg in segments:
         found += doc.feed_bytes(seg) if isinstance(seg, RawText) else doc.feed(seg.text, seg.zones)
     found += doc.close()
-    return [(f.line, f.column, f.masked, f.score, f.reasons) for f in found], doc.byte_stats()
+    prof = doc.profile()
+    return [(f.line, f.column, f.masked, f.score, f.reasons) for f in found], (prof["bytes"], prof["decoded_bytes"], prof["gaps"])
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932", "euc_jp"])

@@ -82,11 +82,6 @@ impl BytePrefilter {
         Self { run, back_bytes: reach.behind * width, ahead_bytes: reach.ahead * width, head_bytes: reach.head * width }
     }
 
-    /// Byte spans of the digit runs in `block` (tests).
-    pub fn hits(&self, block: &[u8]) -> Vec<(usize, usize)> {
-        self.run.find_iter(block).map(|m| (m.start(), m.end())).collect()
-    }
-
     /// The lines of `block` that hold a digit run, as byte ranges with their line breaks.
     /// One forward search a line: where the first run ends is enough to know the line, and
     /// the search goes on from the next line (a dense CSV holds several runs a line).
@@ -153,17 +148,17 @@ mod tests {
     }
 
     #[test]
-    fn twelve_digits_with_single_separators_are_hits_in_every_encoding() {
+    fn lines_with_twelve_digits_and_single_separators_are_hits_in_every_encoding() {
         for enc in [TextEncoding::Utf8, TextEncoding::Cp932, TextEncoding::EucJp] {
             let pre = BytePrefilter::new(&reach(), enc);
             for text in
                 ["1234-5678-9012", "１２３４　５６７８　９０１２", "1 2 3 4 5 6 7 8 9 0 1 2", "1234ー5678ー9012"]
             {
                 let bytes = enc.encode(text);
-                assert_eq!(pre.hits(&bytes), vec![(0, bytes.len())], "{enc:?} {text}");
+                assert_eq!(pre.hit_lines(&bytes), vec![(0, bytes.len())], "{enc:?} {text}");
             }
             for text in ["12345678901", "1234--5678-9012", "1234 5678 901"] {
-                assert!(pre.hits(&enc.encode(text)).is_empty(), "{enc:?} {text}");
+                assert!(pre.hit_lines(&enc.encode(text)).is_empty(), "{enc:?} {text}");
             }
         }
     }

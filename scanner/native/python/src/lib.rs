@@ -440,12 +440,6 @@ impl Document {
         self.rows(py, found)
     }
 
-    /// (bytes read, bytes decoded, gaps skipped) of the bytes fed so far.
-    fn byte_stats(&self, py: Python<'_>) -> PyResult<(usize, usize, usize)> {
-        self.with(py, |d| d.bytes.as_ref().map(TextScan::stats).unwrap_or_default())
-            .map(|s| (s.bytes, s.decoded, s.gaps))
-    }
-
     /// Where this document's time went, for benchmarks: nanoseconds of each stage, and counts.
     fn profile(&self, py: Python<'_>) -> PyResult<HashMap<&'static str, u64>> {
         self.with(py, |d| {
