@@ -1,5 +1,10 @@
 """Type stubs of the native detection core (``scanner/native/python``, built by maturin)."""
 
+MAX_PENDING: int
+"""Findings held for document evidence before the oldest are settled with the evidence so far."""
+HEAD_CHARS: int
+"""Text gathered from the start of a document before scanning, to recognise a table header."""
+
 def check_digit(first_eleven: str) -> int:
     """The check digit for the first eleven ASCII digits; ValueError otherwise."""
 
@@ -32,37 +37,6 @@ class CandidateFinder:
 def fold(text: str) -> str:
     """Lower-case, narrow full-width ASCII, widen half-width kana; same length as ``text``."""
 
-class KeywordIndex:
-    """One Aho-Corasick automaton over folded keyword forms."""
-
-    def __init__(self, forms: list[str]) -> None: ...
-    def find(self, text: str) -> list[tuple[int, int, int]]: ...
-
-def context_score(
-    hits: list[tuple[str, str, float, int, bool, float]],
-    settings: tuple[int, int, float, float, int, float, int, float],
-    structure_factor: float,
-) -> tuple[float, list[str], bool]:
-    """Net context contribution, its reasons, and whether positive context was present."""
-
-def clamp(score: float) -> float:
-    """A score kept within 0..1, rounded to 3 decimals as ``round`` does."""
-
-def slot_evidence(
-    values: list[tuple[bool, str | None]], settings: tuple[int, float, float, int, float, float]
-) -> tuple[float, str | None]:
-    """Score change and reason of a slot that saw these (valid, digits) values."""
-
-# structure functions, for the differential tests
-def structure_fields(line: str, delimiter: str) -> list[str]: ...
-def structure_detect_table(head: str) -> tuple[str, int, list[str]] | None: ...
-def structure_column_of(line_prefix: str, delimiter: str) -> int: ...
-def structure_next_label_start(after: str) -> int: ...
-def structure_nearest_label(before: str, transparent: list[str]) -> tuple[str, str, int, int] | None: ...
-def structure_local_table_delimiter(line: str) -> tuple[str, int] | None: ...
-def structure_find_local_header(lines_above: list[str], delimiter: str, count: int) -> int | None: ...
-def structure_label_key(text: str) -> str: ...
-
 class Engine:
     """A ruleset compiled in the core (built by ``scanner.detect.native_engine``)."""
 
@@ -75,7 +49,7 @@ class Engine:
         transparent_labels: list[str],
         known: list[str],
         fingerprinter: Fingerprinter,
-        reach: tuple[int, int, int, str, str] | None,
+        candidate_chars: tuple[str, str] | None,
     ) -> None: ...
     def document(self) -> Document: ...
 

@@ -51,7 +51,7 @@ def scan_stream(
     engine: Engine, path: str, stream: BinaryIO, limits: Limits, min_confidence: Confidence, member: str | None = None
 ) -> Iterator[Record]:
     """Records for one seekable stream (a file, a message payload), extracted by content type."""
-    ctx = Context(engine.reach, limits, Budget(limits), member=member)
+    ctx = Context(engine.prefilter, limits, Budget(limits), member=member)
     names = _NamesSeen(engine, path, min_confidence)
     current: str | None = member  # the member being extracted, for the record of a failure
     try:

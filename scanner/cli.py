@@ -211,7 +211,7 @@ def _list_texts(name: str, config: ScanConfig) -> tuple[list[str], list]:
         raw = sys.stdin.buffer.read() if name == STDIN_OPERAND else Path(name).read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror}") from None
-    # reach None: the whole text, not only the lines around 12-digit runs (the header row matters)
+    # prefilter None: the whole text, not only the lines around 12-digit runs (the header row matters)
     ctx = Context(None, config.limits, Budget(config.limits))
     texts, problems = [], []
     try:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from operator import mul
 
+import regex
+
 WEIGHTS: tuple[int, ...] = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 """Weights of d1..d11, left to right."""
 
 LENGTH = 12
 """Digits in a My Number, check digit included."""
 
+_NON_DIGIT = regex.compile(r"[^0-9\uFF10-\uFF19]+")
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _ZERO = ord("0")
 _BIAS = _ZERO * sum(WEIGHTS)  # digits are read as their byte values; remove what "0" adds
 
@@ -40,3 +44,10 @@ def is_valid(digits: str) -> bool:
 def is_trivial(digits: str) -> bool:
     """True for values no real number takes: one digit repeated (000000000000 passes the check)."""
     return digits.count(digits[0]) == len(digits)
+
+
+def normalise_digits(raw: str) -> str:
+    """Keep the digits of a match and make them ASCII: ``１２３４-５６７８-９０１８`` -> ``123456789018``."""
+    if raw.isascii() and raw.isdigit():
+        return raw
+    return _NON_DIGIT.sub("", raw).translate(_WIDE_DIGITS)

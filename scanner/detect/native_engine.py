@@ -1,12 +1,12 @@
-"""The native detection core behind ``Engine``'s API (issue 10).
+"""The native detection core behind ``Engine``'s API.
 
-``build_core(ruleset, fingerprinter, known)`` compiles the ruleset in the Rust core
-(``scanner/native/core/src/engine.rs``); ``NativeDocument`` wraps one of its documents with
-``DocumentScanner``'s methods (``feed`` with zones, ``jump``, ``close``) returning the same
-``Finding`` records, plus ``feed_bytes``: a text file's raw bytes, which the core cuts into
-line blocks, prefilters and decodes itself. The ruleset goes over as data: forms decomposed by
-``rules/native_forms.py``, keywords folded here as the Python index folds them, adjustment
-patterns translated to the core's regex syntax.
+``build_core(ruleset, fingerprinter, known, prefilter)`` compiles the ruleset in the Rust core
+(``scanner/native/core/src/engine.rs``); ``NativeDocument`` wraps one of its documents
+(``feed`` with zones, ``jump``, ``close``) and returns ``Finding`` records, plus
+``feed_bytes``: a text file's raw bytes, which the core cuts into line blocks, prefilters and
+decodes itself. The ruleset goes over as data: forms decomposed by ``rules/native_forms.py``,
+keywords folded by ``keywords.keyword_forms``, adjustment patterns translated to the core's
+regex syntax.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import dataclasses
 from scanner import _native
 from scanner.detect.finding import Confidence, Finding
 from scanner.detect.keywords import keyword_forms, ruleset_keywords
-from scanner.detect.segments import RawText, Reach
-from scanner.detect.structure import label_key
+from scanner.detect.segments import Prefilter, RawText
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.rules.model import Rule, Ruleset
 from scanner.rules.native_forms import native_form, native_regex, native_start
@@ -47,10 +46,10 @@ def _rule_arg(rule: Rule) -> dict:
 
 
 def build_core(
-    ruleset: Ruleset, fingerprinter: Fingerprinter, known: frozenset[str], reach: Reach | None
+    ruleset: Ruleset, fingerprinter: Fingerprinter, known: frozenset[str], prefilter: Prefilter | None
 ) -> _native.Engine:
     """The ruleset compiled in the native core, with the fingerprint key, the known numbers and
-    what its byte prefilter may skip (None: text files are decoded whole)."""
+    what its byte prefilter searches for (None: text files are decoded whole)."""
     keywords = ruleset_keywords(ruleset)
     entries = keyword_forms(keywords)
     return _native.Engine(
@@ -58,10 +57,10 @@ def build_core(
         [(kw.rule_index, kw.word, kw.weight) for kw in keywords],
         list(entries),
         list(entries.values()),
-        sorted({label_key(label) for r in ruleset.rules for label in r.transparent_labels}),
+        sorted({label for r in ruleset.rules for label in r.transparent_labels}),
         sorted(known),
         fingerprinter.native,
-        None if reach is None else (reach.behind, reach.ahead, reach.head, reach.digits, reach.separators),
+        None if prefilter is None else (prefilter.digits, prefilter.separators),
     )
 
 
@@ -75,7 +74,7 @@ class NativeCoreError(RuntimeError):
 
 
 class NativeDocument:
-    """``DocumentScanner``'s methods over a native document. A panic in the core (PyO3 raises
+    """One document scanned by the native core, fed in order, then closed. A panic in the core (PyO3 raises
     it as a ``BaseException``) becomes ``NativeCoreError``, which callers report as
     ``not_scanned: error``; the document cannot be fed again after it."""
 

@@ -34,13 +34,11 @@ byte is always a digit); UTF-16 and ISO-2022-JP are decoded in Python."""
 
 
 @dataclass(frozen=True, slots=True)
-class Reach:
-    """How many characters around a value the engine may look at."""
+class Prefilter:
+    """What the native core's byte prefilter searches a text file for: twelve of the rules'
+    digit characters with at most one separator character between neighbours (how far around
+    a hit it decodes is the core's: its context windows)."""
 
-    behind: int
-    ahead: int
-    head: int
-    """Characters from the start of a document always read (table header detection)."""
     digits: str = "0123456789０１２３４５６７８９"
     """Characters a candidate's digits are written with."""
     separators: str = ""

@@ -157,7 +157,7 @@ def _tar_member(tf: tarfile.TarFile, info: tarfile.TarInfo, child: Context) -> I
 def _decompressed(opener: Callable[[BinaryIO], Readable]) -> Callable[[BinaryIO, Context], Iterator[Item]]:
     def extractor(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
         size = _size(stream)
-        child = Context(ctx.reach, ctx.limits, ctx.budget, ctx.depth + 1, ctx.member)
+        child = Context(ctx.prefilter, ctx.limits, ctx.budget, ctx.depth + 1, ctx.member)
         yield from member_items(opener(stream), child, size)
 
     return extractor

@@ -20,7 +20,7 @@ Extractor = Callable[[BinaryIO, Context], Iterator[Item]]
 def plain_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
     """Text in one of the encodings Japanese shares hold (XML too: its tags are labels)."""
     try:
-        _enc, segments = iter_segments(stream, ctx.reach)
+        _enc, segments = iter_segments(stream, ctx.prefilter)
     except BinaryContent as exc:
         yield Unscanned(ctx.member, "unsupported", str(exc))
         return

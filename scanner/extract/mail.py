@@ -183,7 +183,7 @@ def _part(part: Message, n: int, ctx: Context, body: list[str]) -> Iterator[Item
         if ctype == "text/html":
             from scanner.extract.markup import html_text
 
-            child = Context(ctx.reach, ctx.limits, ctx.budget, ctx.depth, ctx.member)
+            child = Context(ctx.prefilter, ctx.limits, ctx.budget, ctx.depth, ctx.member)
             yield from html_text(io.BytesIO(text.encode("utf-8", errors="replace")), child)
         else:
             body.extend(text.splitlines())

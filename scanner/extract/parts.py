@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from scanner.detect.segments import RawText, Reach, Segment
+from scanner.detect.segments import Prefilter, RawText, Segment
 from scanner.extract.limits import Budget, Limits
 
 Locator = Callable[[int, int], "str | None"]
@@ -46,7 +46,8 @@ def join_member(prefix: str | None, name: str | None) -> str | None:
 class Context:
     """Where an extractor works: its depth and member path, the limits and what is left of the budget."""
 
-    reach: Reach | None
+    prefilter: Prefilter | None
+    """What the core's byte prefilter searches text files for; None: decoded whole."""
     limits: Limits
     budget: Budget
     depth: int = 0
@@ -54,7 +55,7 @@ class Context:
 
     def child(self, name: str) -> Context:
         """The context of a member named ``name`` one container deeper."""
-        return Context(self.reach, self.limits, self.budget, self.depth + 1, join_member(self.member, name))
+        return Context(self.prefilter, self.limits, self.budget, self.depth + 1, join_member(self.member, name))
 
 
 def text_lines(lines: Iterable[str], batch_chars: int = 64 * 1024) -> Iterator[Segment]:

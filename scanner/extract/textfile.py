@@ -12,7 +12,7 @@ import codecs
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from scanner.detect.segments import CORE_ENCODINGS, RawText, Reach, Segment
+from scanner.detect.segments import CORE_ENCODINGS, Prefilter, RawText, Segment
 from scanner.extract.encoding import SNIFF_BYTES, sniff
 
 READ_BYTES = 1024 * 1024
@@ -62,14 +62,14 @@ def _raw(encoding: str, first: bytes, stream: BinaryIO, read_bytes: int, prefilt
 
 
 def iter_segments(
-    stream: BinaryIO, reach: Reach | None, read_bytes: int = READ_BYTES
+    stream: BinaryIO, prefilter: Prefilter | None, read_bytes: int = READ_BYTES
 ) -> tuple[str, Iterator[Segment | RawText]]:
     """Sniff the encoding and return it with the file's content for the engine: raw bytes
-    in the encodings the core decodes (prefiltered when ``reach`` is given), decoded
+    in the encodings the core decodes (prefiltered when ``prefilter`` is given), decoded
     contiguous segments otherwise."""
     encoding, first = _sniffed(stream, read_bytes)
     if encoding in CORE_ENCODINGS:
-        return encoding, _raw(encoding, first, stream, read_bytes, reach is not None)
+        return encoding, _raw(encoding, first, stream, read_bytes, prefilter is not None)
     return encoding, (Segment(t, None) for t in _stream_decode(encoding, first, stream, read_bytes))
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import regex
 
-from scanner.detect.candidates import normalise_digits
-from scanner.detect.checkdigit import is_valid
+from scanner.detect.checkdigit import is_valid, normalise_digits
 from scanner.privacy.fingerprint import Fingerprinter
 
 FINGERPRINT_LIST_HEADER = "# mynumber-dlp fingerprint list v1"

@@ -303,7 +303,7 @@ def stage_profile(path: Path, engine) -> dict:
 
     findings = 0
     with open(path, "rb") as f:
-        enc, segs = iter_segments(f, engine.reach)
+        enc, segs = iter_segments(f, engine.prefilter)
         doc = engine.document()
         for seg in segs:
             findings += len(doc.feed_bytes(seg) if isinstance(seg, RawText) else doc.feed(seg.text, seg.zones))
@@ -318,7 +318,7 @@ def stage_engine(path: Path, engine) -> dict:
 
     levels: Counter = Counter()
     with open(path, "rb") as f:
-        _enc, segs = iter_segments(f, engine.reach)
+        _enc, segs = iter_segments(f, engine.prefilter)
         for finding in engine.scan_segments(segs):
             levels[finding.confidence.label] += 1
     return {"findings": sum(levels.values()), "levels": dict(levels)}

@@ -4,6 +4,10 @@ import random
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.detect.finding import Confidence
 
 from tests.conftest import make_number
 
@@ -75,7 +79,7 @@ def test_memory_stays_bounded_while_streaming_a_long_document(engine):
 def test_a_document_with_more_findings_than_are_held_gives_the_same_findings_in_any_pieces(engine):
     """Past MAX_PENDING the oldest findings are settled with the evidence seen so far; when that
     happens depends on the values' positions, not on how the text arrives."""
-    from scanner.detect.engine import MAX_PENDING
+    from scanner._native import MAX_PENDING
 
     from tests.conftest import make_invalid
 
@@ -93,3 +97,37 @@ def test_a_document_with_more_findings_than_are_held_gives_the_same_findings_in_
 
     raw = [RawText(data[i : i + 65536], "utf-8", True) for i in range(0, len(data), 65536)]
     assert _key(engine.scan_segments(raw)) == whole
+
+
+PIECES = st.sampled_from([
+    "個人番号：", "マイナンバー ", "my_number", '"my_number": "', "<MyNumber>", "</MyNumber>", "氏名,個人番号\n",
+    "山田,", "注文番号 ", "電話 ", "TEL", "¥", "円", "\n", "\n\n", ",", "\t", "|", " ", "\u3000", "-", "：",
+    "123456789018", "1234-5678-9018", "１２３４５６７８９０１８", "1 2 3 4 5 6 7 8 9 0 1 8", "987654321098",
+    "111111111111", "20241126093015", "No.", "a", "扶養控除", "源泉徴収票", "口座番号", "\\u500b\\u4eba",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=80).map("".join), st.integers(1, 40))
+def test_findings_do_not_depend_on_the_sizes_of_the_pieces_fed(engine, text, step):
+    whole = engine.scan_text(text)
+    doc = engine.document()
+    pieces = [f for i in range(0, len(text), step) for f in doc.feed(text[i:i + step])] + doc.close()
+    assert pieces == whole
+
+
+def test_a_known_number_is_high_whatever_its_context(ruleset):
+    from scanner.detect.engine import Engine
+    from scanner.privacy.fingerprint import Fingerprinter
+
+    fingerprinter = Fingerprinter("known-key")
+    rng = random.Random(3)
+    n, other = make_number(rng), make_number(rng)
+    text = f"注文番号 {n}\n注文番号 {other}\n"
+    plain = Engine(ruleset, fingerprinter).scan_text(text)
+    found = Engine(ruleset, fingerprinter, frozenset({fingerprinter(n)})).scan_text(text)
+    known = [f for f in found if f.fingerprint == fingerprinter(n)]
+    assert len(known) == 1 and known[0].score == 1.0 and "known-number" in known[0].reasons
+    assert known[0].confidence == Confidence.HIGH
+    assert all("known-number" not in f.reasons for f in plain)
+    assert [f for f in found if f.fingerprint != fingerprinter(n)] == [f for f in plain if f.fingerprint != fingerprinter(n)]

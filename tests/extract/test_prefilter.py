@@ -44,7 +44,7 @@ def _full(engine, data):
 
 def _prefiltered(engine, data, read_bytes):
     """Findings of the file read as the CLI reads it, and (bytes, decoded, gaps) of the core's byte scan."""
-    _enc, segments = iter_segments(io.BytesIO(data), engine.reach, read_bytes)
+    _enc, segments = iter_segments(io.BytesIO(data), engine.prefilter, read_bytes)
     doc = engine.document()
     found = []
     for seg in segments:
@@ -94,7 +94,7 @@ def test_encodings_the_prefilter_cannot_read_are_decoded_whole(engine):
     for enc in ("utf-16", "iso2022_jp"):
         plain = text.replace("\u3000", " ") if enc == "iso2022_jp" else text
         data = plain.encode(enc, errors="replace")
-        _enc, segments = iter_segments(io.BytesIO(data), engine.reach, 65536)
+        _enc, segments = iter_segments(io.BytesIO(data), engine.prefilter, 65536)
         assert not any(isinstance(s, RawText) for s in segments)  # decoded by Python, whole
         found, _stats = _prefiltered(engine, data, 65536)
         assert found == _full(engine, data)

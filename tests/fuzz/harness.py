@@ -49,19 +49,19 @@ class Hang(BaseException):
     """Raised by the alarm: a BaseException, so that no extractor's ``except Exception`` eats it."""
 
 
-_reach = None
+_prefilter = None
 
 
-def reach():
-    """The engine's reach (the prefilter's context window), built once: extract sees what a scan sees."""
-    global _reach
-    if _reach is None:
+def prefilter():
+    """The engine's byte prefilter, built once: extract sees what a scan sees."""
+    global _prefilter
+    if _prefilter is None:
         from scanner.detect.engine import Engine
         from scanner.privacy.fingerprint import Fingerprinter
         from scanner.rules.loader import load_ruleset
 
-        _reach = Engine(load_ruleset(), Fingerprinter("fuzz")).reach
-    return _reach
+        _prefilter = Engine(load_ruleset(), Fingerprinter("fuzz")).prefilter
+    return _prefilter
 
 
 @contextmanager
@@ -101,7 +101,7 @@ def _check_unscanned(item: Unscanned) -> None:
 
 def run_extract(data: bytes) -> int:
     """Extract everything from ``data`` (segments consumed); the number of items. Raises FuzzFailure."""
-    ctx = Context(reach(), FUZZ_LIMITS, Budget(FUZZ_LIMITS))
+    ctx = Context(prefilter(), FUZZ_LIMITS, Budget(FUZZ_LIMITS))
     count = 0
     _errors.clear()
     errors.on_error = _keep_error

@@ -1,7 +1,7 @@
 //! The document scanner: candidates, context, structure and document evidence over one
 //! document fed in pieces, memory bounded however long it is. A port of
-//! `scanner/detect/engine.py` (`DocumentScanner`), step for step, so its findings are the
-//! same; offsets are characters, as in Python.
+//! the Python engine's `DocumentScanner` (deleted in issue 10 once the findings were proven
+//! identical), step for step; offsets are characters, as Python callers count them.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -15,11 +15,11 @@ use crate::evidence::{slot_evidence, DocumentSettings, Evidence, SlotStats};
 use crate::fingerprint::{mask, Fingerprinter};
 use crate::fold::fold;
 use crate::keywords::KeywordIndex;
-use crate::prefilter::{BytePrefilter, Reach};
+use crate::prefilter::{BytePrefilter, CandidateChars, Reach};
 use crate::scorer::{clamp, confidence_of, context_score, Confidence, ContextHit, ContextSettings, Thresholds};
 use crate::structure::{
-    column_of, detect_table, fields, find_local_header, local_table_delimiter, nearest_label, next_label_start,
-    TableLayout,
+    column_of, detect_table, fields, find_local_header, label_key, local_table_delimiter, nearest_label,
+    next_label_start, TableLayout,
 };
 
 fn nanos(d: std::time::Duration) -> u64 {
@@ -95,12 +95,12 @@ pub struct EngineSpec {
     /// The folded forms in the automaton, and for each the keywords it stands for.
     pub keyword_forms: Vec<String>,
     pub keyword_entries: Vec<Vec<usize>>,
-    /// Generic keys that only wrap the value of the key above them, as `label_key`s.
-    pub transparent_labels: HashSet<String>,
+    /// Generic keys that only wrap the value of the key above them (`value`, `data`).
+    pub transparent_labels: Vec<String>,
     /// Fingerprints of numbers known to be real (exact data match).
     pub known: HashSet<String>,
-    /// What the byte prefilter may skip around values; None: files are decoded whole.
-    pub prefilter: Option<Reach>,
+    /// What the byte prefilter searches for; None: a rule must see whole files.
+    pub prefilter: Option<CandidateChars>,
 }
 
 struct CompiledAdjustment {
@@ -130,6 +130,8 @@ pub struct Engine {
     ahead: usize,
     number: Regex,
     camel: Regex,
+    /// What the byte prefilter may skip around values (None when a rule opts out).
+    reach: Option<Reach>,
     /// The byte prefilter of each encoding the core decodes (none when a rule opts out).
     prefilters: Vec<(TextEncoding, Arc<BytePrefilter>)>,
 }
@@ -185,25 +187,43 @@ impl Engine {
             .max(LOCAL_TABLE_REACH);
         let index = KeywordIndex::new(&spec.keyword_forms).map_err(|e| FormError(e.0))?;
         crate::structure::compile_patterns();
+        let behind = KEEP_BEHIND.max(looks_back);
+        let ahead = window + MAX_CANDIDATE_CHARS + ADJUST_SPAN;
+        // the prefilter decodes what any value may look at, measured from either end of the
+        // longest candidate
+        let reach = spec.prefilter.map(|chars| Reach {
+            behind: looks_back + MAX_CANDIDATE_CHARS,
+            ahead: ahead + MAX_CANDIDATE_CHARS,
+            head: HEAD_CHARS,
+            digits: chars.digits,
+            separators: chars.separators,
+        });
+        let prefilters = reach.as_ref().map_or_else(Vec::new, |reach| {
+            [TextEncoding::Utf8, TextEncoding::Cp932, TextEncoding::EucJp]
+                .into_iter()
+                .map(|enc| (enc, Arc::new(BytePrefilter::new(reach, enc))))
+                .collect()
+        });
         Ok(Self {
             rules,
             keywords: spec.keywords,
             index,
             entries: spec.keyword_entries,
-            transparent: spec.transparent_labels,
+            transparent: spec.transparent_labels.iter().map(|l| label_key(l)).collect(),
             known: spec.known,
             fingerprinter,
-            behind: KEEP_BEHIND.max(looks_back),
-            ahead: window + MAX_CANDIDATE_CHARS + ADJUST_SPAN,
+            behind,
+            ahead,
             number: Regex::new(r"[0-9\uFF10-\uFF19][0-9\uFF10-\uFF19,，.:/\-]{2,}").expect("built-in pattern"),
             camel: Regex::new(r"[a-z][A-Z]").expect("built-in pattern"),
-            prefilters: spec.prefilter.map_or_else(Vec::new, |reach| {
-                [TextEncoding::Utf8, TextEncoding::Cp932, TextEncoding::EucJp]
-                    .into_iter()
-                    .map(|enc| (enc, Arc::new(BytePrefilter::new(&reach, enc))))
-                    .collect()
-            }),
+            reach,
+            prefilters,
         })
+    }
+
+    /// What the byte prefilter may skip around values; None when the rules see whole files.
+    pub fn reach(&self) -> Option<&Reach> {
+        self.reach.as_ref()
     }
 
     /// The byte prefilter for files in `enc`; None when the ruleset must see whole files.

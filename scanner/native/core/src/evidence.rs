@@ -3,7 +3,7 @@
 //! A slot is where values of one kind sit: a table column, a JSON key or label, or free
 //! text. Many distinct valid values in a slot make it a roster; when only about one in ten
 //! of a slot's 12-digit values passes the check digit (what random numbers do), the passes
-//! are coincidence. Mirrors `scanner/detect/evidence.py`.
+//! are coincidence.
 
 use std::collections::HashSet;
 

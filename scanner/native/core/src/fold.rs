@@ -2,8 +2,9 @@
 //!
 //! Keywords must match regardless of case and character width (ＭＹ ＮＵＭＢＥＲ, ﾏｲﾅﾝﾊﾞｰ,
 //! My_Number). Every fold maps one character to exactly one character, so an offset in
-//! folded text (in characters) is the same offset in the original. Mirrors
-//! `scanner/detect/textfold.py`: lower case as Python's `str.lower` (whole text, so a final
+//! folded text (in characters) is the same offset in the original. Ported from the Python
+//! engine (issue 10); the keyword forms are folded by this function too (`scanner._native.fold`):
+//! lower case as Python's `str.lower` (whole text, so a final
 //! sigma is ς), keeping a character whose lower case is longer (only U+0130), then full-width
 //! ASCII narrowed, half-width katakana widened (NFKC of each) and `_`, U+3000, U+00A0, tab
 //! made spaces.

@@ -1,5 +1,5 @@
 //! One Aho-Corasick automaton over every context word of every rule (their folded forms,
-//! made by the rule loader), searched in folded text. Mirrors `scanner/detect/keywords.py`:
+//! made by `scanner/detect/keywords.py`), searched in folded text:
 //! of words that overlap, the longest from the leftmost start is kept (番号 inside 注文番号),
 //! and an ASCII word never matches inside a longer ASCII word (tel in hotel).
 

@@ -23,7 +23,17 @@ pub const DIGITS: usize = 12;
 /// When the ranges to decode cover more of a block than this share, the whole block is decoded.
 pub const WHOLE_BLOCK_SHARE: f64 = 0.5;
 
-/// How many characters around a value the engine may look at, and what digits look like.
+/// What the rules write a candidate with: the characters the prefilter searches for.
+#[derive(Clone, Debug)]
+pub struct CandidateChars {
+    /// Characters a candidate's digits are written with.
+    pub digits: String,
+    /// Characters that may stand between two digits of a candidate (at most one at a time).
+    pub separators: String,
+}
+
+/// How many characters around a value the engine may look at, and what digits look like
+/// (the engine derives it from its windows and the rules' [`CandidateChars`]).
 #[derive(Clone, Debug)]
 pub struct Reach {
     pub behind: usize,

@@ -6,13 +6,11 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::candidates::{Around, FormSpec};
-use crate::engine::{
-    AdjustmentSpec, Engine, EngineSpec, Keyword, RuleSpec, ADJUST_SPAN, HEAD_CHARS, MAX_CANDIDATE_CHARS,
-};
+use crate::engine::{AdjustmentSpec, Engine, EngineSpec, Keyword, RuleSpec};
 use crate::evidence::DocumentSettings;
 use crate::fingerprint::Fingerprinter;
 use crate::fold::fold;
-use crate::prefilter::Reach;
+use crate::prefilter::CandidateChars;
 use crate::scorer::{ContextSettings, Thresholds};
 
 const D: &str = r"[0-9\uFF10-\uFF19]";
@@ -47,19 +45,6 @@ fn not(pattern: String, width: usize) -> Around {
 }
 
 /// The sample engine (fingerprint key `sample`).
-/// What the sample engine looks at around a value, as `Engine.reach` computes it in Python:
-/// the longest look back (the label and topic windows) and ahead (the window and the
-/// adjustments), each plus the longest candidate.
-pub fn sample_reach() -> Reach {
-    Reach {
-        behind: CONTEXT.label_window.max(CONTEXT.topic_window) + MAX_CANDIDATE_CHARS,
-        ahead: CONTEXT.window + MAX_CANDIDATE_CHARS + ADJUST_SPAN + MAX_CANDIDATE_CHARS,
-        head: HEAD_CHARS,
-        digits: "0123456789０１２３４５６７８９".into(),
-        separators: " \u{3000}\u{00A0}-\u{2010}\u{2011}\u{2012}\u{2013}\u{2014}\u{2015}\u{2212}－ー\u{FF70}.\t".into(),
-    }
-}
-
 pub fn sample_engine() -> Arc<Engine> {
     let forms = vec![
         FormSpec {
@@ -126,7 +111,11 @@ pub fn sample_engine() -> Arc<Engine> {
         keywords,
         transparent_labels: ["value", "data", "text"].iter().map(|s| s.to_string()).collect(),
         known: HashSet::new(),
-        prefilter: Some(sample_reach()),
+        prefilter: Some(CandidateChars {
+            digits: "0123456789０１２３４５６７８９".into(),
+            separators: " \u{3000}\u{00A0}-\u{2010}\u{2011}\u{2012}\u{2013}\u{2014}\u{2015}\u{2212}－ー\u{FF70}.\t"
+                .into(),
+        }),
     };
     let fingerprinter = Fingerprinter::new(b"sample").expect("a key");
     Arc::new(Engine::new(spec, fingerprinter).expect("the sample ruleset compiles"))

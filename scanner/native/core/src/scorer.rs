@@ -5,8 +5,8 @@
 //! Context words fade with distance (full within `near`, down to `far_factor` at `window`);
 //! structural context (column header, JSON key, label) counts in full wherever it is.
 //! Whichever side's word is nearest owns the value: the other side's strongest word keeps
-//! only `attenuation` of its weight. Mirrors `scanner/detect/scorer.py` operation for
-//! operation, so the floating-point results are the same.
+//! only `attenuation` of its weight. Ported operation for operation from the Python engine
+//! (issue 10), so the floating-point results are the same as they were.
 
 /// How far and how strongly context words count (a rule's `[context]`).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,11 +1,11 @@
 //! Structure as context: table columns, JSON keys, form labels, XML elements.
 //!
 //! A value under a column headed 個人番号, after a key `"my_number":` or after a label
-//! 「個人番号：」 belongs to that header, however far away the header is. Mirrors
-//! `scanner/detect/structure.py`; offsets and lengths are in characters.
+//! 「個人番号：」 belongs to that header, however far away the header is. Ported from the
+//! Python engine's `structure.py` (issue 10); offsets and lengths are in characters.
 //!
-//! The Python code finds the label before a value with a *reverse* regex anchored where the
-//! label ends. The regex crate matches forwards only, so the label pattern is written here
+//! The label before a value is defined by a *reverse* regex (the Python engine's, matched right
+//! to left) anchored where the label ends. The regex crate matches forwards only, so the label pattern is written here
 //! reversed (each alternative's items in reverse order) and run on the reversed text: a
 //! backtracking engine matching right to left tries the items in exactly that order.
 

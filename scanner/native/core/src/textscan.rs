@@ -296,7 +296,7 @@ fn decode_with_zones(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::{sample_engine, sample_reach};
+    use crate::sample::sample_engine;
     use proptest::prelude::*;
 
     fn scan(enc: TextEncoding, data: &[u8], piece: usize, prefilter: bool) -> (Vec<Finding>, TextStats) {
@@ -311,7 +311,7 @@ mod tests {
         block: usize,
     ) -> (Vec<Finding>, TextStats) {
         let engine = sample_engine();
-        let pre = prefilter.then(|| Arc::new(BytePrefilter::new(&sample_reach(), enc)));
+        let pre = if prefilter { engine.prefilter(enc) } else { None };
         let mut doc = Document::new(engine);
         let mut scan = TextScan::with_block_bytes(enc, pre, block);
         let mut found = Vec::new();

@@ -1,14 +1,12 @@
 //! `scanner._native`: the PyO3 bindings of the detection core. Bindings only: every rule of
 //! detection lives in the `mynumber-dlp-core` crate, which knows nothing of Python.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use mynumber_dlp_core::decode::TextEncoding;
 use mynumber_dlp_core::textscan::TextScan;
-use mynumber_dlp_core::{
-    candidates, checkdigit, engine, evidence, fingerprint, fold, keywords, prefilter, scorer, structure,
-};
+use mynumber_dlp_core::{candidates, checkdigit, engine, evidence, fingerprint, fold, prefilter, scorer};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -106,29 +104,8 @@ fn fold_text(text: &str) -> String {
     fold::fold(text)
 }
 
-/// One Aho-Corasick automaton over folded keyword forms; hits name a form by its index.
-#[pyclass(frozen, module = "scanner._native")]
-struct KeywordIndex {
-    inner: keywords::KeywordIndex,
-}
-
-#[pymethods]
-impl KeywordIndex {
-    #[new]
-    fn new(forms: Vec<String>) -> PyResult<Self> {
-        keywords::KeywordIndex::new(&forms).map(|inner| Self { inner }).map_err(|e| PyValueError::new_err(e.0))
-    }
-
-    /// (start, end, form index) of each word kept in `text`, offsets in characters.
-    fn find(&self, py: Python<'_>, text: &str) -> Vec<(usize, usize, usize)> {
-        py.detach(|| self.inner.find(text))
-    }
-}
-
 /// (window, near, far_factor, attenuation, label_window, other_line_factor, topic_window, topic_factor)
 type ContextTuple = (usize, usize, f64, f64, usize, f64, usize, f64);
-/// (kind, word, weight, distance, structural, scale) of one piece of context.
-type HitTuple = (String, String, f64, usize, bool, f64);
 
 fn context_settings(t: ContextTuple) -> scorer::ContextSettings {
     let (window, near, far_factor, attenuation, label_window, other_line_factor, topic_window, topic_factor) = t;
@@ -165,84 +142,6 @@ fn document_settings(t: DocumentTuple) -> evidence::DocumentSettings {
         coincidence_max_valid_ratio,
         coincidence_weight,
     }
-}
-
-/// Net context contribution, its reasons, and whether positive context was present.
-#[pyfunction]
-fn context_score(hits: Vec<HitTuple>, settings: ContextTuple, structure_factor: f64) -> (f64, Vec<String>, bool) {
-    let hits: Vec<scorer::ContextHit> = hits
-        .into_iter()
-        .map(|(kind, word, weight, distance, structural, scale)| scorer::ContextHit {
-            kind,
-            word,
-            weight,
-            distance,
-            structural,
-            scale,
-        })
-        .collect();
-    scorer::context_score(&hits, &context_settings(settings), structure_factor)
-}
-
-/// A score kept within 0..1, rounded to 3 decimals as Python's `round` does.
-#[pyfunction]
-fn clamp(score: f64) -> f64 {
-    scorer::clamp(score)
-}
-
-/// Score change and reason of a slot that saw these values: (valid, digits) each.
-#[pyfunction]
-fn slot_evidence(values: Vec<(bool, Option<String>)>, settings: DocumentTuple) -> (f64, Option<&'static str>) {
-    let s = document_settings(settings);
-    let mut stats = evidence::SlotStats::default();
-    for (valid, digits) in &values {
-        stats.add(*valid, digits.as_deref());
-    }
-    let (delta, why) = evidence::slot_evidence(&stats, &s);
-    (delta, why.map(evidence::Evidence::reason))
-}
-
-/// Structure functions of the core, for the differential tests (`structure_*` in the stubs).
-#[pyfunction]
-fn structure_fields(line: &str, delimiter: char) -> Vec<String> {
-    structure::fields(line, delimiter)
-}
-
-#[pyfunction]
-fn structure_detect_table(head: &str) -> Option<(char, usize, Vec<String>)> {
-    structure::detect_table(head).map(|t| (t.delimiter, t.header_line, t.header))
-}
-
-#[pyfunction]
-fn structure_column_of(line_prefix: &str, delimiter: char) -> usize {
-    structure::column_of(line_prefix, delimiter)
-}
-
-#[pyfunction]
-fn structure_next_label_start(after: &str) -> usize {
-    structure::next_label_start(after)
-}
-
-#[pyfunction]
-fn structure_nearest_label(before: &str, transparent: Vec<String>) -> Option<(String, &'static str, usize, usize)> {
-    let transparent: HashSet<String> = transparent.into_iter().collect();
-    structure::nearest_label(before, &transparent).map(|l| (l.text, l.kind, l.distance, l.length))
-}
-
-#[pyfunction]
-fn structure_local_table_delimiter(line: &str) -> Option<(char, usize)> {
-    structure::local_table_delimiter(line)
-}
-
-#[pyfunction]
-fn structure_find_local_header(lines_above: Vec<String>, delimiter: char, count: usize) -> Option<usize> {
-    let lines: Vec<&str> = lines_above.iter().map(String::as_str).collect();
-    structure::find_local_header(&lines, delimiter, count)
-}
-
-#[pyfunction]
-fn structure_label_key(text: &str) -> String {
-    structure::label_key(text)
 }
 
 /// (reason, weight, before, after, digits) of one adjustment, patterns in the core's syntax.
@@ -318,22 +217,16 @@ impl Engine {
         transparent_labels: Vec<String>,
         known: Vec<String>,
         fingerprinter: &Fingerprinter,
-        reach: Option<ReachTuple>,
+        candidate_chars: Option<(String, String)>,
     ) -> PyResult<Self> {
         let spec = engine::EngineSpec {
             rules: rules.into_iter().map(RuleArg::spec).collect(),
             keywords: keywords.into_iter().map(|(rule, word, weight)| engine::Keyword { rule, word, weight }).collect(),
             keyword_forms,
             keyword_entries,
-            transparent_labels: transparent_labels.into_iter().collect(),
+            transparent_labels,
             known: known.into_iter().collect(),
-            prefilter: reach.map(|(behind, ahead, head, digits, separators)| prefilter::Reach {
-                behind,
-                ahead,
-                head,
-                digits,
-                separators,
-            }),
+            prefilter: candidate_chars.map(|(digits, separators)| prefilter::CandidateChars { digits, separators }),
         };
         engine::Engine::new(spec, fingerprinter.inner.clone())
             .map(|e| Self { inner: Arc::new(e) })
@@ -349,9 +242,6 @@ impl Engine {
         }
     }
 }
-
-/// (behind, ahead, head, digits, separators): what the byte prefilter may skip.
-type ReachTuple = (usize, usize, usize, String, String);
 
 /// A document, and the byte scan that feeds it when it is given a file's bytes.
 struct DocState {
@@ -485,27 +375,18 @@ fn version() -> &'static str {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // the core's limits, for callers and tests that reason about them
+    m.add("MAX_PENDING", engine::MAX_PENDING)?;
+    m.add("HEAD_CHARS", engine::HEAD_CHARS)?;
     m.add_function(wrap_pyfunction!(check_digit, m)?)?;
     m.add_function(wrap_pyfunction!(is_valid, m)?)?;
     m.add_function(wrap_pyfunction!(mask, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_class::<Fingerprinter>()?;
     m.add_class::<CandidateFinder>()?;
-    m.add_class::<KeywordIndex>()?;
     m.add_class::<Engine>()?;
     m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
     m.add_class::<Document>()?;
     m.add_function(wrap_pyfunction!(fold_text, m)?)?;
-    m.add_function(wrap_pyfunction!(context_score, m)?)?;
-    m.add_function(wrap_pyfunction!(clamp, m)?)?;
-    m.add_function(wrap_pyfunction!(slot_evidence, m)?)?;
-    m.add_function(wrap_pyfunction!(structure_fields, m)?)?;
-    m.add_function(wrap_pyfunction!(structure_detect_table, m)?)?;
-    m.add_function(wrap_pyfunction!(structure_column_of, m)?)?;
-    m.add_function(wrap_pyfunction!(structure_next_label_start, m)?)?;
-    m.add_function(wrap_pyfunction!(structure_nearest_label, m)?)?;
-    m.add_function(wrap_pyfunction!(structure_local_table_delimiter, m)?)?;
-    m.add_function(wrap_pyfunction!(structure_find_local_header, m)?)?;
-    m.add_function(wrap_pyfunction!(structure_label_key, m)?)?;
     Ok(())
 }
