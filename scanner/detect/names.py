@@ -10,7 +10,7 @@ hits out; masking and reporting happen at the edges.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from scanner.detect.checkdigit import is_trivial, is_valid
@@ -94,7 +94,7 @@ def name_findings(engine: Engine, name: str) -> list[Finding]:
     for h in hits:
         seen = judged.get(h.start + 1)
         if seen is not None:
-            out.append(replace(seen, line=NAME_LINE, reasons=(*seen.reasons, NAME_REASON)))
+            out.append(seen._replace(line=NAME_LINE, reasons=(*seen.reasons, NAME_REASON)))
         else:
             out.append(
                 Finding(

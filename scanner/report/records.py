@@ -9,7 +9,7 @@ turn them into the contract's JSON objects, with the contract's field order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from scanner.detect.finding import Confidence, Finding
 from scanner.detect.names import mask_name
@@ -21,12 +21,7 @@ MAX_DETAIL_CHARS = 500
 """A not_scanned detail is cut here (our words, an exception type, a size)."""
 
 
-@dataclass(frozen=True, slots=True)
-class FindingRecord:
-    """A likely My Number in a file, member or message: never the number, only its masked form
-    and keyed fingerprint."""
-
-    type: ClassVar[str] = "finding"
+class _FindingFields(NamedTuple):
     path: str
     member: str | None
     """Where inside the file (``a.zip/b.docx``, ``Sheet1!B2``); None for the file itself."""
@@ -39,11 +34,14 @@ class FindingRecord:
     fingerprint: str
     reasons: tuple[str, ...]
 
-    def __reduce__(self) -> tuple:
-        # workers send records in batches: a constructor call unpickles several times faster
-        # than the state protocol dataclasses generate for slotted classes
-        return (FindingRecord, (self.path, self.member, self.line, self.column, self.rule, self.confidence,
-                                self.score, self.masked, self.fingerprint, self.reasons))
+
+class FindingRecord(_FindingFields):
+    """A likely My Number in a file, member or message: never the number, only its masked form
+    and keyed fingerprint. A named tuple (a roster makes a million; workers send them to the
+    parent as plain tuples, see ``workers``)."""
+
+    __slots__ = ()
+    type: ClassVar[str] = "finding"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +81,8 @@ ScanItem = Record | FileDone
 
 def finding_record(path: str, member: str | None, f: Finding) -> FindingRecord:
     """One ``finding`` record."""
-    return FindingRecord(
-        path, member, f.line, f.column, f.rule, f.confidence, f.score, f.masked, f.fingerprint, tuple(f.reasons)
-    )
+    return FindingRecord(path, member, f.line, f.column, f.rule, f.confidence, f.score, f.masked, f.fingerprint,
+                         f.reasons)
 
 
 def safe_detail(text: str) -> str:
@@ -108,7 +105,8 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 def _field_names(cls: type) -> tuple[str, ...]:
     names = _FIELD_NAMES.get(cls)
     if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+        named = getattr(cls, "_fields", None)  # a named tuple's, else a dataclass's
+        names = _FIELD_NAMES[cls] = named if named is not None else tuple(f.name for f in fields(cls))
     return names
 
 

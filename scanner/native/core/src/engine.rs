@@ -362,14 +362,19 @@ impl CharStr {
         s.rfind(c).map(|i| self.char_of(self.offs[a.min(b.min(self.len()))] + i))
     }
 
-    fn count_char(&self, c: char, a: usize, b: usize) -> usize {
-        self.slice(a, b).matches(c).count()
+    fn count_lines(&self, a: usize, b: usize) -> usize {
+        memchr::memchr_iter(b'\n', self.slice(a, b).as_bytes()).count()
     }
 
     fn push_str(&mut self, s: &str) {
         let base = self.text.len();
         self.offs.pop();
-        self.offs.extend(s.char_indices().map(|(i, _)| base + i));
+        if s.is_ascii() {
+            self.offs.extend(base..base + s.len());
+        } else {
+            // a character starts at every byte that is not a UTF-8 continuation byte
+            self.offs.extend(s.bytes().enumerate().filter(|&(_, b)| (b & 0xC0) != 0x80).map(|(i, _)| base + i));
+        }
         self.text.push_str(s);
         self.offs.push(self.text.len());
     }
@@ -626,7 +631,7 @@ impl Document {
         if b <= a {
             return;
         }
-        let n = self.buf.count_char('\n', a, b);
+        let n = self.buf.count_lines(a, b);
         if n > 0 {
             self.line_no += n;
             let last = self.buf.rfind_char('\n', a, b).expect("a newline was counted");

@@ -66,7 +66,13 @@ pub fn fold(text: &str) -> String {
     // which Python's fold does for the whole text in that case, and which changes nothing
     // for the other characters.
     let mut out = String::with_capacity(text.len());
-    out.extend(text.chars().map(|c| fold_width(if caseless(c) { c } else { single_lower(c) })));
+    out.extend(text.chars().map(|c| {
+        if c.is_ascii() {
+            fold_width(c.to_ascii_lowercase()) // the common case: no case table
+        } else {
+            fold_width(if caseless(c) { c } else { single_lower(c) })
+        }
+    }));
     out
 }
 

@@ -45,40 +45,47 @@ impl KeywordIndex {
         if hits.is_empty() {
             return hits;
         }
-        if !folded.is_ascii() {
-            // byte offsets to character offsets
-            let starts: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
-            let char_of = |byte: usize| starts.partition_point(|&b| b < byte);
-            for h in &mut hits {
-                (h.0, h.1) = (char_of(h.0), char_of(h.1));
-            }
-        }
-        // as Python sorts: by start, longest first; ties keep the automaton's report order
+        // by start, longest first; ties keep the automaton's report order (byte offsets order
+        // as character offsets do)
         hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let chars: Vec<char> = folded.chars().collect();
+        let bytes = folded.as_bytes();
         let mut kept: Vec<Hit> = Vec::new();
         for hit in hits {
             if kept.last().is_some_and(|last| hit.1 <= last.1) {
                 continue;
             }
-            if bounded(&chars, hit.0, hit.1) {
+            if bounded(bytes, hit.0, hit.1) {
                 kept.push(hit);
+            }
+        }
+        if !folded.is_ascii() {
+            // byte offsets to character offsets, counting on from the previous hit
+            let (mut byte, mut chars) = (0, 0);
+            let mut char_at = |b: usize| {
+                if b >= byte {
+                    chars += folded[byte..b].chars().count();
+                } else {
+                    chars -= folded[b..byte].chars().count();
+                }
+                byte = b;
+                chars
+            };
+            for h in &mut kept {
+                (h.0, h.1) = (char_at(h.0), char_at(h.1));
             }
         }
         kept
     }
 }
 
-fn ascii_alpha(c: char) -> bool {
-    c.is_ascii_alphabetic()
-}
-
-/// ASCII words must not sit inside longer ASCII words.
-fn bounded(chars: &[char], start: usize, end: usize) -> bool {
-    if ascii_alpha(chars[start]) && start > 0 && ascii_alpha(chars[start - 1]) {
+/// ASCII words must not sit inside longer ASCII words. On bytes of UTF-8: a byte below 0x80
+/// is always a whole (ASCII) character, so the characters around a hit are checked by its bytes.
+fn bounded(bytes: &[u8], start: usize, end: usize) -> bool {
+    let alpha = |i: usize| bytes[i].is_ascii_alphabetic();
+    if alpha(start) && start > 0 && alpha(start - 1) {
         return false;
     }
-    !(ascii_alpha(chars[end - 1]) && end < chars.len() && ascii_alpha(chars[end]))
+    !(alpha(end - 1) && end < bytes.len() && alpha(end))
 }
 
 #[cfg(test)]

@@ -5,15 +5,20 @@
 //! Python engine's `structure.py` (issue 10); offsets and lengths are in characters.
 //!
 //! The label before a value is defined by a *reverse* regex (the Python engine's, matched right
-//! to left) anchored where the label ends. The regex crate matches forwards only, so the label pattern is written here
-//! reversed (each alternative's items in reverse order) and run on the reversed text: a
-//! backtracking engine matching right to left tries the items in exactly that order.
+//! to left) anchored where the label ends. The label pattern is written here reversed (each
+//! alternative's items in reverse order) and matched forwards over the text read backwards: a
+//! backtracking engine matching right to left tries the items in exactly that order. The text
+//! is not copied reversed: a lazy DFA is fed the characters from the label ending backwards
+//! (each character's bytes in their own order), as many as the match needs.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::meta::Regex;
-use regex_automata::{Anchored, Input};
+use regex_automata::util::start;
+use regex_automata::{Anchored, MatchKind};
 
 use crate::pytext::{csv_fields, splitlines, strip};
 
@@ -55,24 +60,74 @@ static NEXT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// `structure.LABEL_PATTERN`'s alternatives, in its order, each reversed for reversed text,
 /// with the label ending each one starts with (in the reversed text). Anchored at an
 /// ending, the first alternative that matches is the one Python's regex chooses; each is a
-/// plain DFA search (no capture groups: the label's text is cut from the match by
-/// `label_text`, as the group would have it).
-static LABEL_ALTERNATIVES: LazyLock<[(LabelGroup, &[char], Regex); 5]> = LazyLock::new(|| {
+/// lazy DFA (no capture groups: the label's text is cut from the match by `label_text`, as
+/// the group would have it).
+static LABEL_ALTERNATIVES: LazyLock<[(LabelGroup, &[char], DFA); 5]> = LazyLock::new(|| {
     [
-        (LabelGroup::Json, &[':'][..], re(r#":\s*"(?:[^"\\\n]|.\\){1,64}""#)),
-        (LabelGroup::Xml, &['>'][..], re(r">(?:[^<>\n]{0,200}\s)?[\w.:-]{0,40}[A-Za-z_]<")),
-        (LabelGroup::Bracket, &['】', ']', '］', '〕'][..], re(r"[】\]］〕][^】\]］〕\n]{1,24}[【\[［〔]")),
+        (LabelGroup::Json, &[':'][..], label_dfa(r#":\s*"(?:[^"\\\n]|.\\){1,64}""#)),
+        (LabelGroup::Xml, &['>'][..], label_dfa(r">(?:[^<>\n]{0,200}\s)?[\w.:-]{0,40}[A-Za-z_]<")),
+        (LabelGroup::Bracket, &['】', ']', '］', '〕'][..], label_dfa(r"[】\]］〕][^】\]］〕\n]{1,24}[【\[［〔]")),
         (
             LabelGroup::Kv,
             &[':', '：', '='][..],
-            re(concat!(
+            label_dfa(concat!(
                 r#"[:：=][ \t\u3000]*(?:[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24} ){0,3}"#,
                 r#"[^\s:：=,，、;；|"'<>\[\]【】「」()（）{}]{1,24}"#
             )),
         ),
-        (LabelGroup::Line, &['\n'][..], re(r"\n\r?[ \t\u3000]*[^\d\uFF10-\uFF19\n:：\-*・•]{1,16}?[ \t\u3000]*(?m:$)")),
+        (
+            LabelGroup::Line,
+            &['\n'][..],
+            label_dfa(r"\n\r?[ \t\u3000]*[^\d\uFF10-\uFF19\n:：\-*・•]{1,16}?[ \t\u3000]*(?m:$)"),
+        ),
     ]
 });
+
+fn label_dfa(pattern: &str) -> DFA {
+    DFA::builder()
+        .configure(DFA::config().match_kind(MatchKind::LeftmostFirst))
+        .build(pattern)
+        .unwrap_or_else(|e| panic!("built-in pattern {pattern}: {e}"))
+}
+
+thread_local! {
+    /// Each label alternative's lazy DFA cache, per thread (scans run on many threads).
+    static LABEL_CACHES: RefCell<Vec<Cache>> =
+        RefCell::new(LABEL_ALTERNATIVES.iter().map(|(_, _, dfa)| dfa.create_cache()).collect());
+}
+
+/// Where the leftmost-first match of `dfa`, anchored at `end` and run over `text[..end]` read
+/// backwards (characters from the last, each one's bytes in order), ends — as a byte offset of
+/// `text`, the label's first byte; the same match as the DFA gives on the reversed text.
+fn match_backwards(dfa: &DFA, cache: &mut Cache, text: &str, end: usize) -> Option<usize> {
+    // A DFA reports a match one byte late, and at the end of input on its own transition.
+    // The cache never gives up (no minimum clear count is configured), so its errors are None.
+    let config = start::Config::new().anchored(Anchored::Yes);
+    let mut sid = dfa.start_state(cache, &config).ok()?;
+    let mut found = None;
+    let mut utf8 = [0; 4];
+    for (at, c) in text[..end].char_indices().rev() {
+        let at_end = at + c.len_utf8();
+        for (k, &b) in c.encode_utf8(&mut utf8).as_bytes().iter().enumerate() {
+            sid = dfa.next_state(cache, sid, b).ok()?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    // a match always ends at a character boundary of the reversed text
+                    if k == 0 {
+                        found = Some(at_end);
+                    }
+                } else if sid.is_dead() || sid.is_quit() {
+                    return found;
+                }
+            }
+        }
+    }
+    sid = dfa.next_eoi_state(cache, sid).ok()?;
+    if sid.is_match() {
+        found = Some(0);
+    }
+    found
+}
 
 /// Compile the built-in patterns now rather than at the first value (an engine calls this when
 /// it is built, so forked workers inherit them compiled and no scan pays for it).
@@ -252,30 +307,29 @@ pub fn label_key(text: &str) -> String {
 /// own after it (`受付日時：2026/11/26`), and a generic key such as `"value":` (in
 /// `transparent`, as `label_key`s) that only wraps the value of the key above it.
 pub fn nearest_label(before: &str, transparent: &HashSet<String>) -> Option<Label> {
-    // The text reversed, and where each label ending is tried, nearest first: (characters
-    // after the ending, byte offset of the end in `before`, byte offset of the ending in the
-    // reversed text, the ending). One pass; at most MAX_LABEL_TRIES endings are tried.
-    let mut reversed = String::with_capacity(before.len());
-    let mut ends: Vec<(usize, usize, usize, char)> = Vec::new();
-    for (after, (fb, ch)) in before.char_indices().rev().enumerate() {
-        if LABEL_ENDS.contains(&ch) && ends.len() <= MAX_LABEL_TRIES {
-            ends.push((after, fb + ch.len_utf8(), reversed.len(), ch));
+    // Label endings are tried nearest first, reading backwards; at most MAX_LABEL_TRIES.
+    let mut tries = 0;
+    for (distance, (at, ending)) in before.char_indices().rev().enumerate() {
+        if !LABEL_ENDS.contains(&ending) {
+            continue;
         }
-        reversed.push(ch);
-    }
-    for (tries, &(distance, end_byte, rev_at, ending)) in ends.iter().enumerate() {
         if tries >= MAX_LABEL_TRIES {
             return None;
         }
-        let input = Input::new(&reversed).range(rev_at..).anchored(Anchored::Yes);
-        let Some((group, m)) = LABEL_ALTERNATIVES
-            .iter()
-            .filter(|(_, starts, _)| starts.contains(&ending))
-            .find_map(|(group, _, regex)| regex.search(&input).map(|m| (*group, m)))
-        else {
-            continue;
-        };
-        let text: String = label_text(group, &reversed[m.range()]).chars().rev().collect();
+        tries += 1;
+        let end_byte = at + ending.len_utf8();
+        let matched = LABEL_CACHES.with_borrow_mut(|caches| {
+            LABEL_ALTERNATIVES
+                .iter()
+                .zip(caches.iter_mut())
+                .filter(|((_, starts, _), _)| starts.contains(&ending))
+                .find_map(|((group, _, dfa), cache)| {
+                    match_backwards(dfa, cache, before, end_byte).map(|start| (*group, start))
+                })
+        });
+        let Some((group, start)) = matched else { continue };
+        let reversed: String = before[start..end_byte].chars().rev().collect();
+        let text: String = label_text(group, &reversed).chars().rev().collect();
         let text = strip(&text).to_string();
         if !transparent.is_empty() && transparent.contains(&label_key(&text)) {
             continue;
@@ -289,7 +343,7 @@ pub fn nearest_label(before: &str, transparent: &HashSet<String>) -> Option<Labe
             }
         }
         let kind = if matches!(group, LabelGroup::Json | LabelGroup::Xml) { "key" } else { "label" };
-        return Some(Label { text, kind, distance, length: chars(&reversed[rev_at..m.end()]) });
+        return Some(Label { text, kind, distance, length: chars(&reversed) });
     }
     None
 }
