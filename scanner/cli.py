@@ -42,6 +42,10 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 FORMATS = ("text", "jsonl", "json", "csv", "sarif")
 DEBUG_ENV = "MYNUMBER_DLP_DEBUG"
+STDOUT_BUFFER_BYTES = 64 * 1024
+"""A report to a pipe or a file is written in blocks of this size, as grep and ripgrep do (a
+roster is a million lines, and PYTHONUNBUFFERED, common in containers, would make each one a
+write of its own); a terminal gets every line as it comes."""
 """Set to show a traceback for an internal error instead of the one-line message."""
 
 
@@ -142,7 +146,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     )
     engine = Engine(ruleset, Fingerprinter(key), known)
     try:
-        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else _report_stdout()
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
     progress = _Progress(enabled=sys.stderr.isatty() and not args.no_progress)
@@ -480,6 +484,20 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--no-scan", action="store_true", help="only write the files (e.g. into a watched directory)")
     d.set_defaults(func=cmd_demo)
     return p
+
+
+def _report_stdout() -> TextIO:
+    """Standard output for a report: block-buffered unless it is a terminal (its file
+    descriptor stays open when the report is closed)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by an object without a descriptor
+        return sys.stdout
+    if sys.stdout.isatty():
+        return sys.stdout
+    sys.stdout.flush()
+    return open(fd, "w", buffering=STDOUT_BUFFER_BYTES, encoding=sys.stdout.encoding,
+                errors=sys.stdout.errors, closefd=False)
 
 
 def main(argv: list[str] | None = None) -> int:

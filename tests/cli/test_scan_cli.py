@@ -238,3 +238,31 @@ def test_full_width_digits_in_a_path_component_do_not_matter(tmp_path, cli_env):
     d.mkdir()
     (d / "a.txt").write_text("マイナンバー " + "123456789018".translate(WIDE) + "\n", encoding="utf-8")
     assert records(run(["scan", str(d), "--format", "jsonl"], cli_env).stdout)[0]["masked"] == "********9018"
+
+
+def _roster_file(tmp_path, rows):
+    rng = random.Random(rows)
+    path = tmp_path / "roster.csv"
+    path.write_text("氏名,個人番号\n" + "".join(f"社員{i},{make_number(rng)}\n" for i in range(rows)), encoding="utf-8")
+    return path
+
+
+def test_a_report_to_a_pipe_is_whole_even_when_python_output_is_unbuffered(tmp_path, cli_env):
+    # written in blocks, not a line at a time (PYTHONUNBUFFERED, common in containers, makes
+    # sys.stdout write each line by itself); every record arrives, the summary last
+    path = _roster_file(tmp_path, 5000)
+    p = run(["scan", str(path), "--format", "jsonl"], {**cli_env, "PYTHONUNBUFFERED": "1"})
+    recs = records(p.stdout)
+    assert p.returncode == 1 and len(recs) == 5001 and recs[-1]["type"] == "summary"
+    assert recs[-1]["findings"] == 5000
+
+
+def test_a_reader_that_closes_the_pipe_early_ends_the_scan_without_a_traceback(tmp_path, cli_env):
+    path = _roster_file(tmp_path, 20000)
+    proc = subprocess.Popen(CLI + ["scan", str(path), "--format", "jsonl"], env=cli_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b'{"type":"finding"')
+    proc.stdout.close()  # as `| head -1` does
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert b"Traceback" not in err and b"Exception ignored" not in err
