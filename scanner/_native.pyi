@@ -2,8 +2,6 @@
 
 MAX_PENDING: int
 """Findings held for document evidence before the oldest are settled with the evidence so far."""
-HEAD_CHARS: int
-"""Text gathered from the start of a document before scanning, to recognise a table header."""
 
 def check_digit(first_eleven: str) -> int:
     """The check digit for the first eleven ASCII digits; ValueError otherwise."""

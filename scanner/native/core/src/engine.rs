@@ -130,8 +130,6 @@ pub struct Engine {
     ahead: usize,
     number: Regex,
     camel: Regex,
-    /// What the byte prefilter may skip around values (None when a rule opts out).
-    reach: Option<Reach>,
     /// The byte prefilter of each encoding the core decodes (none when a rule opts out).
     prefilters: Vec<(TextEncoding, Arc<BytePrefilter>)>,
 }
@@ -191,17 +189,16 @@ impl Engine {
         let ahead = window + MAX_CANDIDATE_CHARS + ADJUST_SPAN;
         // the prefilter decodes what any value may look at, measured from either end of the
         // longest candidate
-        let reach = spec.prefilter.map(|chars| Reach {
-            behind: looks_back + MAX_CANDIDATE_CHARS,
-            ahead: ahead + MAX_CANDIDATE_CHARS,
-            head: HEAD_CHARS,
-            digits: chars.digits,
-            separators: chars.separators,
-        });
-        let prefilters = reach.as_ref().map_or_else(Vec::new, |reach| {
+        let prefilters = spec.prefilter.map_or_else(Vec::new, |chars| {
+            let reach = Reach {
+                behind: looks_back + MAX_CANDIDATE_CHARS,
+                ahead: ahead + MAX_CANDIDATE_CHARS,
+                head: HEAD_CHARS,
+                chars,
+            };
             [TextEncoding::Utf8, TextEncoding::Cp932, TextEncoding::EucJp]
                 .into_iter()
-                .map(|enc| (enc, Arc::new(BytePrefilter::new(reach, enc))))
+                .map(|enc| (enc, Arc::new(BytePrefilter::new(&reach, enc))))
                 .collect()
         });
         Ok(Self {
@@ -216,14 +213,8 @@ impl Engine {
             ahead,
             number: Regex::new(r"[0-9\uFF10-\uFF19][0-9\uFF10-\uFF19,，.:/\-]{2,}").expect("built-in pattern"),
             camel: Regex::new(r"[a-z][A-Z]").expect("built-in pattern"),
-            reach,
             prefilters,
         })
-    }
-
-    /// What the byte prefilter may skip around values; None when the rules see whole files.
-    pub fn reach(&self) -> Option<&Reach> {
-        self.reach.as_ref()
     }
 
     /// The byte prefilter for files in `enc`; None when the ruleset must see whole files.

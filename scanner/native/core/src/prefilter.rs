@@ -40,10 +40,8 @@ pub struct Reach {
     pub ahead: usize,
     /// Characters from the start of a document always read (table header detection).
     pub head: usize,
-    /// Characters a candidate's digits are written with.
-    pub digits: String,
-    /// Characters that may stand between two digits of a candidate (at most one at a time).
-    pub separators: String,
+    /// What digits and separators look like.
+    pub chars: CandidateChars,
 }
 
 /// What to decode of one block.
@@ -81,8 +79,8 @@ fn either(chars: &str, enc: TextEncoding) -> String {
 impl BytePrefilter {
     /// The search for `reach`'s digits and separators as `enc` writes them.
     pub fn new(reach: &Reach, enc: TextEncoding) -> Self {
-        let digit = either(&reach.digits, enc);
-        let sep = either(&reach.separators, enc);
+        let digit = either(&reach.chars.digits, enc);
+        let sep = either(&reach.chars.separators, enc);
         let pattern = format!("{digit}(?:{sep}?{digit}){{{}}}", DIGITS - 1);
         let run = Regex::builder()
             .syntax(syntax::Config::new().unicode(false).utf8(false))
@@ -152,8 +150,10 @@ mod tests {
             behind: 10,
             ahead: 10,
             head: 0,
-            digits: "0123456789０１２３４５６７８９".into(),
-            separators: " -\u{3000}－ー".into(),
+            chars: CandidateChars {
+                digits: "0123456789０１２３４５６７８９".into(),
+                separators: " -\u{3000}－ー".into(),
+            },
         }
     }
 

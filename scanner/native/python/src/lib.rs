@@ -375,9 +375,8 @@ fn version() -> &'static str {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // the core's limits, for callers and tests that reason about them
+    // the core's limit that tests reason about
     m.add("MAX_PENDING", engine::MAX_PENDING)?;
-    m.add("HEAD_CHARS", engine::HEAD_CHARS)?;
     m.add_function(wrap_pyfunction!(check_digit, m)?)?;
     m.add_function(wrap_pyfunction!(is_valid, m)?)?;
     m.add_function(wrap_pyfunction!(mask, m)?)?;
