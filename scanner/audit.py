@@ -64,6 +64,9 @@ def scan_stream(
             for finding in engine.scan_segments(item.segments):
                 if finding.confidence >= min_confidence:
                     place = item.locate(finding.line, finding.column) if item.locate else None
+                    if item.source is not None:
+                        line, column = item.source(finding.line, finding.column)
+                        finding = finding._replace(line=line, column=column)
                     yield finding_record(path, join_member(item.member, place), finding)
             if item.problem is not None:
                 yield not_scanned_record(path, item.problem.member, item.problem.reason, item.problem.detail)

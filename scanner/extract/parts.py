@@ -10,6 +10,9 @@ from scanner.extract.limits import Budget, Limits
 
 Locator = Callable[[int, int], "str | None"]
 """Maps a (line, column) of a part's text to a place within it, e.g. ``Sheet1!C5``."""
+SourceMap = Callable[[int, int], "tuple[int, int]"]
+"""Maps a (line, column) of a part's text to the (line, column) in the file it was read from, for
+text formats whose extracted text differs from what an editor shows (HTML)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class TextPart:
     member: str | None
     segments: Iterable[Segment | RawText]
     locate: Locator | None = None
+    source: SourceMap | None = None
     problem: Unscanned | None = field(default=None)
     """Set when producing the segments failed part way (what was read is still scanned)."""
 
