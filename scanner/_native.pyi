@@ -47,7 +47,7 @@ class Engine:
         transparent_labels: list[str],
         known: list[str],
         fingerprinter: Fingerprinter,
-        candidate_chars: tuple[str, str] | None,
+        candidate_chars: tuple[str, str, int] | None,
     ) -> None: ...
     def document(self) -> Document: ...
 

@@ -26,8 +26,10 @@ def _prefilter(ruleset: Ruleset) -> Prefilter | None:
     if not all(r.prefilter for r in ruleset.rules):
         return None
     digits = set().union(*(class_chars(r.classes["{D}"]) for r in ruleset.rules))
-    separators = set().union(*(class_chars(r.classes["{S}"]) | class_chars(r.classes["{W}"]) for r in ruleset.rules))
-    return Prefilter(digits="".join(sorted(digits)), separators="".join(sorted(separators)))
+    between = ("{S}", "{W}", "{B}")  # separators, spaces and boxes
+    separators = set().union(*(class_chars(r.classes[c]) for r in ruleset.rules for c in between))
+    gap = max(r.gap for r in ruleset.rules)
+    return Prefilter(digits="".join(sorted(digits)), separators="".join(sorted(separators)), gap=gap)
 
 
 class Engine:

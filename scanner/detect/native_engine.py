@@ -60,7 +60,7 @@ def build_core(
         sorted({label for r in ruleset.rules for label in r.transparent_labels}),
         sorted(known),
         fingerprinter.native,
-        None if prefilter is None else (prefilter.digits, prefilter.separators),
+        None if prefilter is None else (prefilter.digits, prefilter.separators, prefilter.gap),
     )
 
 

@@ -36,10 +36,12 @@ byte is always a digit); UTF-16 and ISO-2022-JP are decoded in Python."""
 @dataclass(frozen=True, slots=True)
 class Prefilter:
     """What the native core's byte prefilter searches a text file for: twelve of the rules'
-    digit characters with at most one separator character between neighbours (how far around
+    digit characters with at most ``gap`` separator characters between neighbours (how far around
     a hit it decodes is the core's: its context windows)."""
 
     digits: str = "0123456789０１２３４５６７８９"
     """Characters a candidate's digits are written with."""
     separators: str = ""
-    """Characters that may stand between two digits of a candidate (at most one at a time)."""
+    """Characters that may stand between two digits of a candidate ..."""
+    gap: int = 1
+    """... at most this many at a time."""

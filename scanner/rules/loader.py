@@ -206,7 +206,7 @@ def build_rule(raw: RawRule) -> Rule:
     merged = without_disabled(raw.data)
     spec = _validated(raw, merged)
     cand, ctx, doc, th = spec.candidates, spec.context, spec.document, spec.thresholds
-    classes = {"{D}": cand.digit, "{S}": cand.separator, "{H}": cand.hyphen, "{W}": cand.space}
+    classes = {"{D}": cand.digit, "{S}": cand.separator, "{H}": cand.hyphen, "{W}": cand.space, "{B}": cand.box}
     start = expand_pattern(cand.start, classes, -1)
     _compile(raw, merged, ("candidates", "start"), start)
     try:
@@ -241,6 +241,7 @@ def build_rule(raw: RawRule) -> Rule:
         classes=classes,
         start=start,
         prefilter=cand.prefilter,
+        gap=cand.gap,
     )
 
 

@@ -77,6 +77,9 @@ class DocumentSettings:
     coincidence_min_values: int
     coincidence_max_valid_ratio: float
     coincidence_weight: float
+    roster_floor: float
+    long_roster_min_distinct: int
+    long_roster_floor: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +103,12 @@ class Rule:
     sources: tuple[str, ...]
     """Rule files this rule was assembled from, in merge order."""
     classes: dict[str, str]
-    """Character-class bodies of the placeholders {D} {S} {H} {W}."""
+    """Character-class bodies of the placeholders {D} {S} {H} {W} {B}."""
     start: str
     """Regex every form's match satisfies at its start (expanded); lets the search skip positions fast."""
     prefilter: bool
+    gap: int
+    """Most characters a form writes between two neighbouring digits."""
     """Every form holds four ASCII digits in a row, spaced digits or full-width digits (see core/src/prefilter.rs)."""
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-PLACEHOLDERS = ("{D}", "{S}", "{H}", "{W}")
-"""Digit, separator, hyphen-like and space classes, in that order."""
+PLACEHOLDERS = ("{D}", "{S}", "{H}", "{W}", "{B}")
+"""Digit, separator, hyphen-like, space and box classes, in that order."""
 
 
 def expand_pattern(pattern: str, classes: dict[str, str], form_index: int) -> str:
-    """Replace {D} {S} {H} {W} by character classes and {SEP}/{=SEP} by a per-form group."""
+    """Replace {D} {S} {H} {W} {B} by character classes and {SEP}/{=SEP} by a per-form group."""
     out = pattern
     for ph in PLACEHOLDERS:
         out = out.replace(ph, "[" + classes[ph] + "]")

@@ -53,7 +53,7 @@ class FormSpec(Named):
     """``[[candidates.forms]]``: one way a number is written."""
 
     pattern: Text
-    """Python ``re`` pattern with ``{D} {S} {H} {W}`` classes and ``{SEP}``/``{=SEP}``."""
+    """Python ``re`` pattern with ``{D} {S} {H} {W} {B}`` classes and ``{SEP}``/``{=SEP}``."""
     score: Fraction
     """Score of a check-digit-valid candidate of this form before any context."""
 
@@ -69,6 +69,10 @@ class CandidatesSpec(StrictModel):
     """Character-class body of ``{H}``."""
     space: Text
     """Character-class body of ``{W}``."""
+    box: Text = "|"
+    """Character-class body of ``{B}``: what stands between digits written one per box."""
+    gap: Annotated[int, Between(1, 4)] = 1
+    """Most characters any form writes between two neighbouring digits (the byte prefilter allows as many)."""
     prefilter: bool = True
     """Every form holds four ASCII digits in a row, spaced digits or full-width digits."""
     start: str = ""
@@ -152,6 +156,12 @@ class DocumentSpec(StrictModel):
     """... of which at most this share pass: coincidence."""
     coincidence_weight: Annotated[float, Between(-1.0, 0.0)]
     """What a coincidence adds (negative)."""
+    roster_floor: Fraction
+    """The least score of a roster's values, whatever a generic header says (statistics are evidence)."""
+    long_roster_min_distinct: Annotated[int, Between(1, 10**9)]
+    """Distinct valid values that make a long roster ..."""
+    long_roster_floor: Fraction
+    """... whose values score at least this (without context of their own never high)."""
 
 
 class AdjustmentSpec(Named):

@@ -11,7 +11,7 @@ use regex_automata::meta::Regex;
 
 use crate::candidates::{Candidate, CandidateFinder, FormError};
 use crate::decode::TextEncoding;
-use crate::evidence::{slot_evidence, DocumentSettings, Evidence, SlotStats};
+use crate::evidence::{roster_floor, slot_evidence, DocumentSettings, Evidence, SlotStats};
 use crate::fingerprint::{mask, Fingerprinter};
 use crate::fold::fold;
 use crate::keywords::KeywordIndex;
@@ -34,6 +34,8 @@ pub const KEEP_BEHIND: usize = 4096;
 pub const MAX_ROW_CHARS: usize = 4096;
 /// How far above a value's line the header of a table inside other text is looked for.
 pub const LOCAL_TABLE_REACH: usize = 512;
+/// How far below `high` a value without context of its own is kept however strong its roster.
+pub const STATISTICS_MARGIN: f64 = 0.001;
 /// Longest candidate plus the characters its boundary checks look at.
 pub const MAX_CANDIDATE_CHARS: usize = 48;
 /// Characters before and after a candidate that adjustments look at.
@@ -895,6 +897,15 @@ impl Document {
                 why = None;
             }
             let mut score = p.partial + delta;
+            if why == Some(Evidence::Roster) {
+                let floor =
+                    self.slots.get(&p.slot).map_or(rule.document.roster_floor, |s| roster_floor(s, &rule.document));
+                score = score.max(floor);
+                if !p.positive && p.partial < rule.thresholds.high {
+                    // statistics alone never make a value high: that takes context of its own
+                    score = score.min(rule.thresholds.high - STATISTICS_MARGIN);
+                }
+            }
             let mut reasons = p.reasons;
             if let Some(w) = why {
                 reasons.push(w.reason().to_string());

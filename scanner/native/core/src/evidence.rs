@@ -19,6 +19,13 @@ pub struct DocumentSettings {
     pub coincidence_min_values: usize,
     pub coincidence_max_valid_ratio: f64,
     pub coincidence_weight: f64,
+    /// A roster's values never score below this: statistics are evidence in themselves,
+    /// whatever a generic header (`番号`, `ID`, `管理番号`) says.
+    pub roster_floor: f64,
+    /// A roster with at least this many distinct valid values ...
+    pub long_roster_min_distinct: usize,
+    /// ... never scores below this (still not high without context of its own).
+    pub long_roster_floor: f64,
 }
 
 /// What the document evidence says of a slot's values.
@@ -67,6 +74,15 @@ impl SlotStats {
     }
 }
 
+/// The least score of a value in a roster of `stats`.
+pub fn roster_floor(stats: &SlotStats, s: &DocumentSettings) -> f64 {
+    if stats.distinct() >= s.long_roster_min_distinct {
+        s.roster_floor.max(s.long_roster_floor)
+    } else {
+        s.roster_floor
+    }
+}
+
 /// Score change and evidence for values of this slot.
 pub fn slot_evidence(stats: &SlotStats, s: &DocumentSettings) -> (f64, Option<Evidence>) {
     let ratio = if stats.values > 0 { stats.valid as f64 / stats.values as f64 } else { 0.0 };
@@ -92,6 +108,16 @@ mod tests {
             s.add(true, Some(&format!("{:012}", 123_456_789_000 + n)));
         }
         assert_eq!(slot_evidence(&s, &D), (0.25, Some(Evidence::Roster)));
+        assert_eq!(roster_floor(&s, &D), D.roster_floor);
+    }
+
+    #[test]
+    fn a_long_roster_has_a_higher_floor() {
+        let mut s = SlotStats::default();
+        for n in 0..D.long_roster_min_distinct as u64 {
+            s.add(true, Some(&format!("{:012}", 123_456_789_000 + n)));
+        }
+        assert_eq!(roster_floor(&s, &D), D.long_roster_floor);
     }
 
     #[test]

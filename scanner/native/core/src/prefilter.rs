@@ -3,11 +3,11 @@
 //! Decoding and scanning cost more than searching bytes, and most office text holds no
 //! 12-digit number. In the encodings of [`crate::decode`] an ASCII digit byte is always a
 //! digit, so the raw bytes are searched for twelve digits (any of the rules' digit
-//! characters, encoded) with at most one separator character (encoded) between neighbours.
+//! characters, encoded) with at most `gap` separator characters (encoded) between neighbours.
 //! Around each such run enough whole lines are decoded for every context the engine looks
 //! at; only the lines holding a run are searched for candidates. A rule may keep
-//! `candidates.prefilter = true` only if every form writes twelve digits with at most one
-//! separator character between neighbours.
+//! `candidates.prefilter = true` only if every form writes twelve digits with at most `gap`
+//! separator characters between neighbours.
 //!
 //! A match may start inside a multi-byte character (a CP932 trail byte read as a lead):
 //! that only decodes a line more than needed, never one less.
@@ -28,8 +28,10 @@ pub const WHOLE_BLOCK_SHARE: f64 = 0.5;
 pub struct CandidateChars {
     /// Characters a candidate's digits are written with.
     pub digits: String,
-    /// Characters that may stand between two digits of a candidate (at most one at a time).
+    /// Characters that may stand between two digits of a candidate ...
     pub separators: String,
+    /// ... at most this many at a time (boxes: `] [`).
+    pub gap: usize,
 }
 
 /// How many characters around a value the engine may look at, and what digits look like
@@ -81,7 +83,8 @@ impl BytePrefilter {
     pub fn new(reach: &Reach, enc: TextEncoding) -> Self {
         let digit = either(&reach.chars.digits, enc);
         let sep = either(&reach.chars.separators, enc);
-        let pattern = format!("{digit}(?:{sep}?{digit}){{{}}}", DIGITS - 1);
+        let gap = reach.chars.gap.max(1);
+        let pattern = format!("{digit}(?:{sep}{{0,{gap}}}{digit}){{{}}}", DIGITS - 1);
         let run = Regex::builder()
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .build(&pattern)
@@ -153,6 +156,7 @@ mod tests {
             chars: CandidateChars {
                 digits: "0123456789０１２３４５６７８９".into(),
                 separators: " -\u{3000}－ー".into(),
+                gap: 1,
             },
         }
     }

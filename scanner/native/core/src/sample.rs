@@ -38,6 +38,9 @@ pub const DOCUMENT: DocumentSettings = DocumentSettings {
     coincidence_min_values: 8,
     coincidence_max_valid_ratio: 0.35,
     coincidence_weight: -0.5,
+    roster_floor: 0.3,
+    long_roster_min_distinct: 20,
+    long_roster_floor: 0.55,
 };
 
 fn not(pattern: String, width: usize) -> Around {
@@ -115,6 +118,7 @@ pub fn sample_engine() -> Arc<Engine> {
             digits: "0123456789０１２３４５６７８９".into(),
             separators: " \u{3000}\u{00A0}-\u{2010}\u{2011}\u{2012}\u{2013}\u{2014}\u{2015}\u{2212}－ー\u{FF70}.\t"
                 .into(),
+            gap: 1,
         }),
     };
     let fingerprinter = Fingerprinter::new(b"sample").expect("a key");

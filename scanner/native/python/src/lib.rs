@@ -122,8 +122,9 @@ fn context_settings(t: ContextTuple) -> scorer::ContextSettings {
 }
 
 /// (roster_min_distinct, roster_min_valid_ratio, roster_weight, coincidence_min_values,
-/// coincidence_max_valid_ratio, coincidence_weight): a rule's `[document]`.
-type DocumentTuple = (usize, f64, f64, usize, f64, f64);
+/// coincidence_max_valid_ratio, coincidence_weight, roster_floor, long_roster_min_distinct,
+/// long_roster_floor): a rule's `[document]`.
+type DocumentTuple = (usize, f64, f64, usize, f64, f64, f64, usize, f64);
 
 fn document_settings(t: DocumentTuple) -> evidence::DocumentSettings {
     let (
@@ -133,6 +134,9 @@ fn document_settings(t: DocumentTuple) -> evidence::DocumentSettings {
         coincidence_min_values,
         coincidence_max_valid_ratio,
         coincidence_weight,
+        roster_floor,
+        long_roster_min_distinct,
+        long_roster_floor,
     ) = t;
     evidence::DocumentSettings {
         roster_min_distinct,
@@ -141,6 +145,9 @@ fn document_settings(t: DocumentTuple) -> evidence::DocumentSettings {
         coincidence_min_values,
         coincidence_max_valid_ratio,
         coincidence_weight,
+        roster_floor,
+        long_roster_min_distinct,
+        long_roster_floor,
     }
 }
 
@@ -217,7 +224,7 @@ impl Engine {
         transparent_labels: Vec<String>,
         known: Vec<String>,
         fingerprinter: &Fingerprinter,
-        candidate_chars: Option<(String, String)>,
+        candidate_chars: Option<(String, String, usize)>,
     ) -> PyResult<Self> {
         let spec = engine::EngineSpec {
             rules: rules.into_iter().map(RuleArg::spec).collect(),
@@ -226,7 +233,11 @@ impl Engine {
             keyword_entries,
             transparent_labels,
             known: known.into_iter().collect(),
-            prefilter: candidate_chars.map(|(digits, separators)| prefilter::CandidateChars { digits, separators }),
+            prefilter: candidate_chars.map(|(digits, separators, gap)| prefilter::CandidateChars {
+                digits,
+                separators,
+                gap,
+            }),
         };
         engine::Engine::new(spec, fingerprinter.inner.clone())
             .map(|e| Self { inner: Arc::new(e) })

@@ -1,0 +1,59 @@
+"""Digits written one per box, as printed forms and their transcriptions write them: found with
+the label beside them, in every box style, also through the byte prefilter of a large file;
+without a label a row of one-digit cells (survey answers) is not a finding."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from scanner.audit import scan_file
+from scanner.detect.finding import Confidence
+from scanner.report.records import FileDone, record_dict
+from tests.conftest import make_number
+
+RNG = random.Random(41)
+
+
+def boxed(n: str, style: str) -> str:
+    groups = (n[:4], n[4:8], n[8:])
+    return {
+        "bar": "|" + "|".join(n) + "|",
+        "fullwidth-bar": "｜" + "｜".join(n.translate(str.maketrans("0123456789", "０１２３４５６７８９"))) + "｜",
+        "box-drawing": "│" + "│".join(n) + "│",
+        "brackets": "".join(f"[{c}]" for c in n),
+        "lenticular": "".join(f"【{c}】" for c in n),
+        "grouped-bars": " ".join("|" + "|".join(g) + "|" for g in groups),
+        "grouped-brackets": " ".join("".join(f"[{c}]" for c in g) for g in groups),
+        "commas": ",".join(n),
+        "white-squares": "□".join(n),
+    }[style]
+
+
+STYLES = ["bar", "fullwidth-bar", "box-drawing", "brackets", "lenticular", "grouped-bars", "grouped-brackets",
+          "commas", "white-squares"]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_boxed_digits_beside_a_label_are_high(engine, style):
+    n = make_number(RNG)
+    found = engine.scan_text(f"扶養控除等申告書\n個人番号 {boxed(n, style)}\n")
+    assert [(f.masked[-4:], f.confidence) for f in found] == [(n[-4:], Confidence.HIGH)]
+
+
+@pytest.mark.parametrize("style", ["commas", "bar"])
+def test_one_digit_cells_without_context_are_not_findings(engine, style):
+    n = make_number(RNG)  # a valid row of twelve one-digit answers, by chance
+    assert engine.scan_text(f"回答者A {boxed(n, style)}\n") == []
+
+
+def test_boxed_digits_in_a_large_file_pass_the_byte_prefilter(engine, tmp_path):
+    n = make_number(RNG)
+    filler = "本日の会議では来期の予算について話し合いました。\n" * 20000
+    path = tmp_path / "form.txt"
+    path.write_text(filler + f"個人番号 {boxed(n, 'grouped-brackets')}\n" + filler, encoding="cp932")
+    records = [record_dict(r) for r in scan_file(engine, str(path), Confidence.LOW) if not isinstance(r, FileDone)]
+    assert [(r["masked"][-4:], r["confidence"], r["line"]) for r in records if r["type"] == "finding"] == [
+        (n[-4:], "high", 20001)
+    ]
