@@ -12,7 +12,7 @@ from scanner.extract import archives, legacy, mail, markup, odf, ooxml, pdf
 from scanner.extract.errors import budget_spent, reports_item_limit, unscanned
 from scanner.extract.filetype import Kind, sniff_kind
 from scanner.extract.parts import Context, Item, TextPart, Unscanned
-from scanner.extract.textfile import BinaryContent, iter_segments
+from scanner.extract.textfile import BinaryContent, text_file
 
 Extractor = Callable[[BinaryIO, Context], Iterator[Item]]
 
@@ -20,11 +20,11 @@ Extractor = Callable[[BinaryIO, Context], Iterator[Item]]
 def plain_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
     """Text in one of the encodings Japanese shares hold (XML too: its tags are labels)."""
     try:
-        _enc, segments = iter_segments(stream, ctx.prefilter)
+        segments, shifts = text_file(stream, ctx.prefilter)
     except BinaryContent as exc:
         yield Unscanned(ctx.member, "unsupported", str(exc))
         return
-    yield TextPart(ctx.member, segments)
+    yield TextPart(ctx.member, segments, source=shifts)
 
 
 def _unsupported(kind: Kind) -> Extractor:

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from scanner.extract.cells import cell_line
 from scanner.extract.errors import Encrypted, charge, from_parser, unscanned
 from scanner.extract.ooxml import _column_letters, numeric_text
 from scanner.extract.parts import Context, Item, TextPart, Unscanned, join_member, text_lines
@@ -95,7 +96,7 @@ def _xls_rows(sheet, number_type: int) -> list[str]:
             value = cell.value
             if cell.ctype == number_type:
                 value = numeric_text(repr(value))
-            cells.append(str(value).replace("\t", " ").replace("\n", " "))
+            cells.append(cell_line(str(value)))
         while cells and not cells[-1]:
             cells.pop()
         rows.append("\t".join(cells))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, iterparse
 
+from scanner.extract.cells import cell_line
 from scanner.extract.errors import from_parser, unscanned
 from scanner.extract.parts import Context, Item, TextPart, Unscanned, text_lines
 from scanner.extract.spool import Readable
@@ -84,7 +85,7 @@ class _State:
                 return None
             return text
         if tag == TABLE + "table-cell" and self.row is not None and self.cell is not None:
-            self.row.extend([" ".join(self.cell)] * _repeat(el))
+            self.row.extend([cell_line("\n".join(self.cell))] * _repeat(el))
             self.cell = None
         elif tag == TABLE + "table-row" and self.row is not None:
             row, self.row = self.row, None

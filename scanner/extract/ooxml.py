@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 from xml.etree.ElementTree import iterparse
 
+from scanner.extract.cells import cell_line
 from scanner.extract.errors import Encrypted, from_parser, unscanned
 from scanner.extract.parts import Context, Item, TextPart, Unscanned, join_member, text_lines
 from scanner.extract.spool import Readable
@@ -125,7 +126,7 @@ class _Paragraphs:
             else:
                 return text
         elif tag == self.tc and cells:
-            cell = " ".join(t for t in cells.pop() if t)
+            cell = cell_line("\n".join(t for t in cells.pop() if t))  # its paragraphs, a wrapped number joined
             if rows:
                 rows[-1].append(cell)
         elif tag == self.tr and rows:
@@ -378,7 +379,7 @@ class _Row:
             column = min(self.next_column, MAX_COLUMNS - 1)
         self.next_column = column + 1
         if text:
-            text = text.replace("\t", " ").replace("\n", " ")
+            text = cell_line(text)
             old = self.cells.get(column)
             self.cells[column] = f"{old} {text}" if old else text  # a repeated reference loses no text
 

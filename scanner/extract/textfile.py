@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from scanner.detect.segments import CORE_ENCODINGS, Prefilter, RawText, Segment
 from scanner.extract.encoding import SNIFF_BYTES, sniff
+from scanner.extract.unescape import LineShifts, has_escapes, unescaped_segments
 
 READ_BYTES = 1024 * 1024
 """Bytes read (and, in Python, decoded) at a time; memory per file stays near this size."""
@@ -71,6 +72,20 @@ def iter_segments(
     if encoding in CORE_ENCODINGS:
         return encoding, _raw(encoding, first, stream, read_bytes, prefilter is not None)
     return encoding, (Segment(t, None) for t in _stream_decode(encoding, first, stream, read_bytes))
+
+
+def text_file(stream: BinaryIO, prefilter: Prefilter | None) -> tuple[Iterator[Segment | RawText], LineShifts | None]:
+    """A text file's content for the engine, as ``iter_segments`` gives it; a file whose first
+    bytes write telling characters as escapes (``\\uFF11``, ``&#x30FC;``) is decoded here with
+    its escapes decoded, and comes with the map of its lines' columns back to the file's."""
+    encoding, first = _sniffed(stream, READ_BYTES)
+    head = codecs.getincrementaldecoder(encoding)(errors="replace").decode(first[:SNIFF_BYTES])
+    if has_escapes(head):
+        shifts = LineShifts()
+        return unescaped_segments(_stream_decode(encoding, first, stream, READ_BYTES), shifts), shifts
+    if encoding in CORE_ENCODINGS:
+        return _raw(encoding, first, stream, READ_BYTES, prefilter is not None), None
+    return (Segment(t, None) for t in _stream_decode(encoding, first, stream, READ_BYTES)), None
 
 
 def segment_texts(segments: Iterable[Segment | RawText]) -> Iterator[str]:
