@@ -61,7 +61,8 @@ def scan_stream(
             if isinstance(item, Unscanned):
                 yield not_scanned_record(path, item.member, item.reason, item.detail)
                 continue
-            for finding in engine.scan_segments(item.segments):
+            titles = (os.path.basename(path), *(item.member or "").split("/"), *item.titles)
+            for finding in engine.scan_segments(item.segments, tuple(t for t in titles if t)):
                 if finding.confidence >= min_confidence:
                     place = item.locate(finding.line, finding.column) if item.locate else None
                     if item.source is not None:

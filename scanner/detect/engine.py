@@ -53,10 +53,13 @@ class Engine:
         doc = self.document()
         return doc.feed(text) + doc.close()
 
-    def scan_segments(self, segments: Iterable[Segment | RawText]) -> Iterable[Finding]:
+    def scan_segments(self, segments: Iterable[Segment | RawText], titles: tuple[str, ...] = ()) -> Iterable[Finding]:
         """Findings of one document given as segments (text after gaps that hold no candidate)
-        or as a text file's raw bytes."""
+        or as a text file's raw bytes; ``titles`` name the whole document (its file name, sheet,
+        the subject of the mail it came with): weaker context for all its values."""
         doc = self.document()
+        if titles:
+            doc.set_titles(titles)
         for seg in segments:
             if isinstance(seg, RawText):
                 yield from doc.feed_bytes(seg)

@@ -33,7 +33,7 @@ def _rule_arg(rule: Rule) -> dict:
         "start_behind": behind,
         "start_ahead": ahead,
         "context": (ctx.window, ctx.near, ctx.far_factor, ctx.attenuation, ctx.label_window, ctx.other_line_factor,
-                    ctx.topic_window, ctx.topic_factor),
+                    ctx.topic_window, ctx.topic_factor, ctx.title_factor),
         "structure_factor": rule.structure_factor,
         "adjustments": [
             (f"adjust:{a.name}", a.weight, *(native_regex(p, ignorecase=True) if p else None
@@ -90,8 +90,12 @@ class NativeDocument:
         ]
 
     def _call(self, method, *args) -> list[Finding]:  # noqa: ANN001 - one of the core document's methods
+        return self._findings(self._guard(method, *args))
+
+    @staticmethod
+    def _guard(method, *args):  # noqa: ANN001, ANN205 - one of the core document's methods, and what it returns
         try:
-            return self._findings(method(*args))
+            return method(*args)
         except BaseException as exc:  # pyo3's PanicException derives from BaseException, not Exception
             if isinstance(exc, Exception) or type(exc).__name__ != "PanicException":
                 raise
@@ -108,6 +112,10 @@ class NativeDocument:
     def profile(self) -> dict[str, int]:
         """Where the core's time went on this document (nanoseconds per stage, and counts)."""
         return self._core.profile()
+
+    def set_titles(self, titles: tuple[str, ...]) -> None:
+        """What the whole document is called (file name, sheet, the mail it came with), before it is fed."""
+        self._guard(self._core.set_titles, "\n".join(titles))
 
     def jump(self, line: int) -> list[Finding]:
         """The text fed so far ends a line; what is fed next starts at ``line`` after a gap."""

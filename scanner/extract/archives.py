@@ -11,6 +11,7 @@ import lzma
 import tarfile
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 from scanner.extract.errors import from_parser, unscanned
@@ -157,7 +158,7 @@ def _tar_member(tf: tarfile.TarFile, info: tarfile.TarInfo, child: Context) -> I
 def _decompressed(opener: Callable[[BinaryIO], Readable]) -> Callable[[BinaryIO, Context], Iterator[Item]]:
     def extractor(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
         size = _size(stream)
-        child = Context(ctx.prefilter, ctx.limits, ctx.budget, ctx.depth + 1, ctx.member)
+        child = replace(ctx, depth=ctx.depth + 1)
         yield from member_items(opener(stream), child, size)
 
     return extractor

@@ -131,6 +131,7 @@ def guarded(items: Iterator[Item], ctx: Context) -> Iterator[Item]:
                 return
             if isinstance(item, TextPart) and not isinstance(item.segments, GuardedSegments):
                 item.segments = GuardedSegments(item, item.segments)
+                item.titles = item.titles or ctx.titles
             yield item
             spent = budget_spent(ctx.budget)
             if spent is not None:

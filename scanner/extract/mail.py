@@ -10,7 +10,7 @@ import email.policy
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.header import Header, decode_header
 from email.message import Message
 from typing import BinaryIO
@@ -156,6 +156,9 @@ def _message(msg: Message, ctx: Context, body: _Body) -> Iterator[Item]:
     still yielded, carrying the limit as its problem (so it is reported once, last).
     """
     stop: list[Unscanned] = []
+    subject = msg.get("Subject")
+    if subject is not None:
+        ctx = ctx.titled(" ".join(header_text(subject).split()))  # says what the attachments are
     yield from _parts(msg, ctx, body, stop)
     part = TextPart(ctx.member, text_lines(body.lines))
     part.problem = stop[0] if stop else None
@@ -232,7 +235,7 @@ def _part(part: Message, n: int, ctx: Context, body: _Body) -> Iterator[Item]:
         if ctype == "text/html":
             from scanner.extract.markup import html_text
 
-            child = Context(ctx.prefilter, ctx.limits, ctx.budget, ctx.depth, ctx.member)
+            child = replace(ctx)
             for item in html_text(io.BytesIO(text.encode("utf-8", errors="replace")), child):
                 if isinstance(item, TextPart):
                     item.source = None  # the page's lines are not the message's

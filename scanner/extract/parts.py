@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scanner.detect.segments import Prefilter, RawText, Segment
 from scanner.extract.limits import Budget, Limits
@@ -32,6 +32,8 @@ class TextPart:
     segments: Iterable[Segment | RawText]
     locate: Locator | None = None
     source: SourceMap | None = None
+    titles: tuple[str, ...] = ()
+    """What the whole part is called beyond its file and member names (the subject of the mail it came with)."""
     problem: Unscanned | None = field(default=None)
     """Set when producing the segments failed part way (what was read is still scanned)."""
 
@@ -56,10 +58,16 @@ class Context:
     budget: Budget
     depth: int = 0
     member: str | None = None
+    titles: tuple[str, ...] = ()
+    """Titles of the containers around (a mail's subject), for every part inside."""
 
     def child(self, name: str) -> Context:
         """The context of a member named ``name`` one container deeper."""
-        return Context(self.prefilter, self.limits, self.budget, self.depth + 1, join_member(self.member, name))
+        return replace(self, depth=self.depth + 1, member=join_member(self.member, name))
+
+    def titled(self, title: str) -> Context:
+        """This context, with ``title`` said of everything inside."""
+        return replace(self, titles=(*self.titles, title)) if title.strip() else self
 
 
 def text_lines(lines: Iterable[str], batch_chars: int = 64 * 1024) -> Iterator[Segment]:

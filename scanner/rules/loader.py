@@ -232,7 +232,7 @@ def build_rule(raw: RawRule) -> Rule:
         context=ContextSettings(
             window=ctx.window, near=ctx.near, far_factor=ctx.far_factor, attenuation=ctx.attenuation,
             label_window=ctx.label_window, other_line_factor=ctx.other_line_factor,
-            topic_window=ctx.topic_window, topic_factor=ctx.topic_factor,
+            topic_window=ctx.topic_window, topic_factor=ctx.topic_factor, title_factor=ctx.title_factor,
         ),
         structure_factor=spec.structure.factor,
         transparent_labels=spec.structure.transparent_labels,

@@ -65,6 +65,8 @@ class ContextSettings:
     """How far back a positive word still says what the conversation is about."""
     topic_factor: float
     """Share of such a topic word's weight that counts."""
+    title_factor: float
+    """Share of a strong word's weight when it is in a title of the document (never high alone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class DocumentSettings:
     coincidence_max_valid_ratio: float
     coincidence_weight: float
     roster_floor: float
+    roster_floor_max_negative: float
     long_roster_min_distinct: int
     long_roster_floor: float
 

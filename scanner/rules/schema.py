@@ -109,6 +109,8 @@ class ContextSpec(StrictModel):
     """How far back a positive word still says what the conversation is about."""
     topic_factor: Fraction = 0.0
     """Share of such a topic word's weight that counts."""
+    title_factor: Fraction = 0.0
+    """Share of a strong word's weight when it is in a title (file name, sheet, mail subject); never high alone."""
     positive: Seq[GroupSpec] = ()
     """Word groups that raise the score."""
     negative: Seq[GroupSpec] = ()
@@ -157,7 +159,9 @@ class DocumentSpec(StrictModel):
     coincidence_weight: Annotated[float, Between(-1.0, 0.0)]
     """What a coincidence adds (negative)."""
     roster_floor: Fraction
-    """The least score of a roster's values, whatever a generic header says (statistics are evidence)."""
+    """The least score of a roster's values, whatever a generic header says (statistics are evidence) ..."""
+    roster_floor_max_negative: Fraction
+    """... a header or word no stronger than this, and no adjustment (amount, date-time, part of a token)."""
     long_roster_min_distinct: Annotated[int, Between(1, 10**9)]
     """Distinct valid values that make a long roster ..."""
     long_roster_floor: Fraction

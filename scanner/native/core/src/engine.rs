@@ -16,7 +16,9 @@ use crate::fingerprint::{mask, Fingerprinter};
 use crate::fold::fold;
 use crate::keywords::KeywordIndex;
 use crate::prefilter::{BytePrefilter, CandidateChars, Reach};
-use crate::scorer::{clamp, confidence_of, context_score, Confidence, ContextHit, ContextSettings, Thresholds};
+use crate::scorer::{
+    clamp, confidence_of, context_score, strongest_positive, Confidence, ContextHit, ContextSettings, Thresholds,
+};
 use crate::structure::{
     column_of, detect_table, fields, find_local_header, label_key, local_table_delimiter, nearest_label,
     next_label_start, TableLayout,
@@ -34,7 +36,7 @@ pub const KEEP_BEHIND: usize = 4096;
 pub const MAX_ROW_CHARS: usize = 4096;
 /// How far above a value's line the header of a table inside other text is looked for.
 pub const LOCAL_TABLE_REACH: usize = 512;
-/// How far below `high` a value without context of its own is kept however strong its roster.
+/// How far below `high` a value without context of its own is kept however strong its roster or title.
 pub const STATISTICS_MARGIN: f64 = 0.001;
 /// Longest candidate plus the characters its boundary checks look at.
 pub const MAX_CANDIDATE_CHARS: usize = 48;
@@ -407,6 +409,10 @@ struct Pending {
     reasons: Vec<String>,
     slot: (usize, Slot),
     positive: bool,
+    /// No strong negative word and no adjustment: a roster's floor holds for the value.
+    floorable: bool,
+    /// A title is the value's only positive context: it is never high.
+    title_only: bool,
     /// Kept only until settled; then only the mask and the fingerprint go out.
     digits: String,
 }
@@ -447,6 +453,8 @@ pub struct Document {
     /// Absolute offset of the table row whose context words are in `row_cache` (None: none).
     row_cache_at: Option<usize>,
     row_cache: Vec<(usize, usize, Vec<usize>)>,
+    /// Per rule: the strongest positive word in the document's titles (file name, sheet, subject).
+    titles: Vec<Option<ContextHit>>,
     stats: DocumentStats,
 }
 
@@ -494,6 +502,7 @@ impl Document {
             zones: VecDeque::new(),
             row_cache_at: None,
             row_cache: Vec::new(),
+            titles: Vec::new(),
             stats: DocumentStats::default(),
         }
     }
@@ -505,6 +514,30 @@ impl Document {
 
     /// Add the next piece of the document; returns the findings settled so far. `zones` are
     /// the character ranges of `text` where candidates can start; None means anywhere.
+    /// The document's titles (its file name, the sheet, the subject of the mail it came with),
+    /// before it is fed: a strong positive word there counts `title_factor` for every value.
+    pub fn set_titles(&mut self, titles: &str) {
+        let e = Arc::clone(&self.e);
+        self.titles = vec![None; e.rules.len()];
+        for (_s, _end, kws) in e.find_words(titles) {
+            for &k in kws {
+                let kw = &e.keywords[k];
+                let factor = e.rules[kw.rule].spec.context.title_factor;
+                let stronger = self.titles[kw.rule].as_ref().is_none_or(|t| t.weight < kw.weight);
+                if kw.weight >= TOPIC_MIN_WEIGHT && factor > 0.0 && stronger {
+                    self.titles[kw.rule] = Some(ContextHit {
+                        kind: "title".into(),
+                        word: kw.word.clone(),
+                        weight: kw.weight,
+                        distance: usize::MAX / 2, // never nearer than a word of the value's own
+                        structural: true,
+                        scale: factor,
+                    });
+                }
+            }
+        }
+    }
+
     pub fn feed(&mut self, text: &str, zones: Option<&[(usize, usize)]>) -> Vec<Finding> {
         let base = self.buf_abs + self.buf.len();
         let whole = [(0, text.chars().count())];
@@ -781,19 +814,31 @@ impl Document {
             structural: true,
             scale: 1.0,
         }));
-        let (mut ctx_score, mut reasons, positive) = context_score(&hits, &ctx, cr.spec.structure_factor);
+        let (mut ctx_score, mut reasons, mut positive) = context_score(&hits, &ctx, cr.spec.structure_factor);
         // a table's column says what its values are; the topic is for free text
         if st.kind != "column" && ctx.topic_window > ctx.window && !hits.iter().any(|h| h.weight > 0.0) {
             if let Some(topic) = self.topic(rule, c.start - left_len, c.start) {
                 hits.push(topic);
-                let (s, r, _) = context_score(&hits, &ctx, cr.spec.structure_factor);
-                ctx_score = s;
-                reasons = r;
+                (ctx_score, reasons, positive) = context_score(&hits, &ctx, cr.spec.structure_factor);
+            }
+        }
+        // a title says what the whole document is about: weaker than any word of the value's own
+        let mut title_only = false;
+        if let Some(title) = self.titles.get(rule).and_then(Clone::clone) {
+            let own = strongest_positive(&hits, &ctx, cr.spec.structure_factor);
+            let mut with_title = hits.clone();
+            with_title.push(title);
+            let (s, r, _) = context_score(&with_title, &ctx, cr.spec.structure_factor);
+            if s > ctx_score {
+                // a title only ever adds: it never takes the value from a nearer word's side
+                (ctx_score, reasons, title_only) = (s, r, own == 0.0);
             }
         }
         self.slots.entry(slot.clone()).or_default().add(true, Some(&c.digits));
         let (form_name, form_score) = &cr.spec.form_info[c.form];
         let mut score = form_score + ctx_score;
+        let strongest_negative = hits.iter().filter(|h| h.weight < 0.0).map(|h| -h.weight).fold(0.0, f64::max);
+        let mut floorable = strongest_negative <= cr.spec.document.roster_floor_max_negative;
         let mut all_reasons = vec!["check-digit".to_string(), format!("form:{form_name}")];
         all_reasons.extend(reasons);
         if !cr.adjustments.is_empty() {
@@ -805,6 +850,7 @@ impl Document {
                     || adj.after.as_ref().is_some_and(|r| r.is_match(after))
                     || adj.digits.as_ref().is_some_and(|r| r.is_match(&c.digits));
                 if applies {
+                    floorable = false;
                     score += adj.weight;
                     all_reasons.push(adj.reason.clone());
                 }
@@ -819,6 +865,8 @@ impl Document {
             slot,
             positive,
             digits: c.digits.clone(),
+            title_only,
+            floorable,
         });
     }
 
@@ -897,14 +945,17 @@ impl Document {
                 why = None;
             }
             let mut score = p.partial + delta;
-            if why == Some(Evidence::Roster) {
+            if why == Some(Evidence::Roster) && p.floorable {
                 let floor =
                     self.slots.get(&p.slot).map_or(rule.document.roster_floor, |s| roster_floor(s, &rule.document));
                 score = score.max(floor);
-                if !p.positive && p.partial < rule.thresholds.high {
-                    // statistics alone never make a value high: that takes context of its own
-                    score = score.min(rule.thresholds.high - STATISTICS_MARGIN);
-                }
+            }
+            if why == Some(Evidence::Roster) && !p.positive && p.partial < rule.thresholds.high {
+                // statistics alone never make a value high: that takes context of its own
+                score = score.min(rule.thresholds.high - STATISTICS_MARGIN);
+            }
+            if p.title_only {
+                score = score.min(rule.thresholds.high - STATISTICS_MARGIN);
             }
             let mut reasons = p.reasons;
             if let Some(w) = why {

@@ -20,8 +20,10 @@ pub struct DocumentSettings {
     pub coincidence_max_valid_ratio: f64,
     pub coincidence_weight: f64,
     /// A roster's values never score below this: statistics are evidence in themselves,
-    /// whatever a generic header (`番号`, `ID`, `管理番号`) says.
+    /// whatever a generic header (`番号`, `ID`, `管理番号`) says ...
     pub roster_floor: f64,
+    /// ... a header no stronger than this, with no adjustment (amount, date, part of a token).
+    pub roster_floor_max_negative: f64,
     /// A roster with at least this many distinct valid values ...
     pub long_roster_min_distinct: usize,
     /// ... never scores below this (still not high without context of its own).

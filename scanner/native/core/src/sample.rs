@@ -28,6 +28,7 @@ pub const CONTEXT: ContextSettings = ContextSettings {
     other_line_factor: 0.6,
     topic_window: 400,
     topic_factor: 0.35,
+    title_factor: 0.4,
 };
 
 /// The shipped rule's `[document]`.
@@ -39,6 +40,7 @@ pub const DOCUMENT: DocumentSettings = DocumentSettings {
     coincidence_max_valid_ratio: 0.35,
     coincidence_weight: -0.5,
     roster_floor: 0.3,
+    roster_floor_max_negative: 0.2,
     long_roster_min_distinct: 20,
     long_roster_floor: 0.55,
 };

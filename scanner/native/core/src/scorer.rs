@@ -22,6 +22,9 @@ pub struct ContextSettings {
     pub topic_window: usize,
     /// Share of such a topic word's weight that counts.
     pub topic_factor: f64,
+    /// Share of a strong word's weight that counts when it is in a title of the document (its
+    /// file name, sheet, the subject of the mail it came with): never enough for high alone.
+    pub title_factor: f64,
 }
 
 /// Lowest score of each confidence level; below `low` nothing is reported.
@@ -84,6 +87,11 @@ fn strongest<'a>(
         }
     }
     (best, best_hit)
+}
+
+/// What the strongest positive hit of `hits` contributes.
+pub fn strongest_positive(hits: &[ContextHit], s: &ContextSettings, structure_factor: f64) -> f64 {
+    strongest(hits, true, s, structure_factor).0
 }
 
 /// Net context contribution, its reasons, and whether positive context was present.

@@ -104,11 +104,22 @@ fn fold_text(text: &str) -> String {
     fold::fold(text)
 }
 
-/// (window, near, far_factor, attenuation, label_window, other_line_factor, topic_window, topic_factor)
-type ContextTuple = (usize, usize, f64, f64, usize, f64, usize, f64);
+/// (window, near, far_factor, attenuation, label_window, other_line_factor, topic_window, topic_factor,
+/// title_factor)
+type ContextTuple = (usize, usize, f64, f64, usize, f64, usize, f64, f64);
 
 fn context_settings(t: ContextTuple) -> scorer::ContextSettings {
-    let (window, near, far_factor, attenuation, label_window, other_line_factor, topic_window, topic_factor) = t;
+    let (
+        window,
+        near,
+        far_factor,
+        attenuation,
+        label_window,
+        other_line_factor,
+        topic_window,
+        topic_factor,
+        title_factor,
+    ) = t;
     scorer::ContextSettings {
         window,
         near,
@@ -118,13 +129,14 @@ fn context_settings(t: ContextTuple) -> scorer::ContextSettings {
         other_line_factor,
         topic_window,
         topic_factor,
+        title_factor,
     }
 }
 
 /// (roster_min_distinct, roster_min_valid_ratio, roster_weight, coincidence_min_values,
-/// coincidence_max_valid_ratio, coincidence_weight, roster_floor, long_roster_min_distinct,
-/// long_roster_floor): a rule's `[document]`.
-type DocumentTuple = (usize, f64, f64, usize, f64, f64, f64, usize, f64);
+/// coincidence_max_valid_ratio, coincidence_weight, roster_floor, roster_floor_max_negative,
+/// long_roster_min_distinct, long_roster_floor): a rule's `[document]`.
+type DocumentTuple = (usize, f64, f64, usize, f64, f64, f64, f64, usize, f64);
 
 fn document_settings(t: DocumentTuple) -> evidence::DocumentSettings {
     let (
@@ -135,6 +147,7 @@ fn document_settings(t: DocumentTuple) -> evidence::DocumentSettings {
         coincidence_max_valid_ratio,
         coincidence_weight,
         roster_floor,
+        roster_floor_max_negative,
         long_roster_min_distinct,
         long_roster_floor,
     ) = t;
@@ -146,6 +159,7 @@ fn document_settings(t: DocumentTuple) -> evidence::DocumentSettings {
         coincidence_max_valid_ratio,
         coincidence_weight,
         roster_floor,
+        roster_floor_max_negative,
         long_roster_min_distinct,
         long_roster_floor,
     }
@@ -316,6 +330,11 @@ impl Document {
     ) -> PyResult<Vec<FindingRow<'py>>> {
         let found = self.with(py, |d| d.doc.feed(text, zones.as_deref()))?;
         self.rows(py, found)
+    }
+
+    /// The document's titles (file name, sheet, mail subject), before it is fed.
+    fn set_titles(&self, py: Python<'_>, titles: &str) -> PyResult<()> {
+        self.with(py, |d| d.doc.set_titles(titles))
     }
 
     fn jump<'py>(&self, py: Python<'py>, line: usize) -> PyResult<Vec<FindingRow<'py>>> {
