@@ -20,6 +20,7 @@ from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
 from scanner.detect.names import name_findings
 from scanner.extract.dispatch import extract
+from scanner.extract.encoding import readable_name
 from scanner.extract.errors import unscanned
 from scanner.extract.limits import Budget, Limits
 from scanner.extract.parts import Context, Unscanned, join_member
@@ -61,7 +62,7 @@ def scan_stream(
             if isinstance(item, Unscanned):
                 yield not_scanned_record(path, item.member, item.reason, item.detail)
                 continue
-            titles = (os.path.basename(path), *(item.member or "").split("/"), *item.titles)
+            titles = (readable_name(os.path.basename(path)), *(item.member or "").split("/"), *item.titles)
             for finding in engine.scan_segments(item.segments, tuple(t for t in titles if t)):
                 if finding.confidence >= min_confidence:
                     place = item.locate(finding.line, finding.column) if item.locate else None

@@ -115,7 +115,8 @@ class NativeDocument:
 
     def set_titles(self, titles: tuple[str, ...]) -> None:
         """What the whole document is called (file name, sheet, the mail it came with), before it is fed."""
-        self._guard(self._core.set_titles, "\n".join(titles))
+        text = "\n".join(titles).encode("utf-8", "replace").decode("utf-8")  # no lone surrogate reaches the core
+        self._guard(self._core.set_titles, text)
 
     def jump(self, line: int) -> list[Finding]:
         """The text fed so far ends a line; what is fed next starts at ``line`` after a gap."""

@@ -82,6 +82,17 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return guess if text is not None and _plausible_text(text) else None
 
 
+def readable_name(name: str) -> str:
+    """A file name as its user reads it: bytes that were not UTF-8 (a CP932 name on a Samba share,
+    carried as surrogate escapes) decoded in their sniffed encoding, anything undecodable as U+FFFD."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+    return raw.decode(sniff(raw).encoding or "utf-8", errors="replace")
+
+
 def sniff(sample: bytes) -> Sniffed:
     """Choose the encoding of a file from its first bytes (None: binary)."""
     for bom, name in _BOMS:

@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
-from array import array
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import BinaryIO
 
 from scanner.extract.encoding import SNIFF_BYTES, sniff
 from scanner.extract.parts import Context, Item, TextPart, Unscanned, text_lines
+from scanner.extract.sourcemap import Anchor, PageMap
 
 BLOCKS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 dt dd dl section article header footer form fieldset legend "
@@ -24,8 +23,6 @@ READ_CHARS = 256 * 1024
 
 Run = tuple[str, int, int]
 """A piece of a page's text and the (line, column) in the page where it starts, both 1-based."""
-Anchor = tuple[int, int, int]
-"""A column of an extracted line (1-based) and the page's (line, column) of the character there."""
 _WORD = re.compile(r"\S+")
 _VALUE_ATTR = re.compile(r"""\svalue\s*=\s*["']?""", re.IGNORECASE)
 
@@ -181,38 +178,6 @@ class _TextParser(HTMLParser):
             self.cell = None
         self._end_line()
         return self.take()
-
-
-class PageMap:
-    """Where each extracted line's text stands in the page: a finding's (line, column) in the
-    extracted text becomes the page's, as an editor shows it. Flat arrays (12 bytes an anchor):
-    a page of a million table rows keeps its map in tens of megabytes."""
-
-    def __init__(self) -> None:
-        self.first = array("q")  # per extracted line: its first anchor's index
-        self.cols = array("i")
-        self.src_lines = array("i")
-        self.src_cols = array("i")
-
-    def record(self, lines: list[tuple[str, list[Anchor]]]) -> Iterator[str]:
-        """Keep the anchors of ``lines`` and hand on their text."""
-        for text, anchors in lines:
-            self.first.append(len(self.cols))
-            for col, src_line, src_col in anchors:
-                self.cols.append(col)
-                self.src_lines.append(src_line)
-                self.src_cols.append(src_col)
-            yield text
-
-    def __call__(self, line: int, column: int) -> tuple[int, int]:
-        if not 0 < line <= len(self.first):
-            return line, column
-        lo = self.first[line - 1]
-        hi = self.first[line] if line < len(self.first) else len(self.cols)
-        at = bisect.bisect_right(self.cols, column, lo, hi) - 1
-        if at < lo:
-            return line, column
-        return self.src_lines[at], self.src_cols[at] + column - self.cols[at]
 
 
 def _html_lines(stream: BinaryIO, encoding: str, ctx: Context, page: PageMap) -> Iterator[str]:

@@ -115,7 +115,7 @@ class _Paragraphs:
                 para.append(" " if cells else "\t")
         elif tag in self.breaks:
             if para is not None:
-                para.append(" " if cells else "\n")
+                para.append("\n")  # in a cell too: cell_line joins a wrapped number, or makes it a space
         elif tag == self.p and paras:
             text = "".join(paras.pop())
             el.clear()
@@ -358,12 +358,23 @@ def _cell_text(el, value: str | None, inline: list[str], strings: list[str]) -> 
     """The text of a ``<c>`` element from its value, inline string or shared string index."""
     kind = el.get("t", "n")
     if kind == "s" and value is not None and _INDEX.match(value) and int(value) < len(strings):
-        return strings[int(value)]
+        return unescape_ooxml(strings[int(value)])
     if kind == "inlineStr":
-        return "".join(inline)
+        return unescape_ooxml("".join(inline))
     if kind == "n" and value is not None:
         return numeric_text(value)
     return value or ""
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(text: str) -> str:
+    """Excel's escapes of characters XML cannot hold (ECMA-376 ``ST_Xstring``): ``_x000D_`` is the
+    carriage return of an Alt+Enter written on Windows, ``_x005F_`` a literal underscore."""
+    if "_x" not in text:
+        return text
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 class _Row:

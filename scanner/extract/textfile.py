@@ -14,7 +14,10 @@ from typing import BinaryIO
 
 from scanner.detect.segments import CORE_ENCODINGS, Prefilter, RawText, Segment
 from scanner.extract.encoding import SNIFF_BYTES, sniff
+from scanner.extract.parts import SourceMap
+from scanner.extract.sourcemap import PageMap
 from scanner.extract.unescape import LineShifts, has_escapes, unescaped_segments
+from scanner.extract.wrapped_cells import has_wrapped_numbers, joined_segments
 
 READ_BYTES = 1024 * 1024
 """Bytes read (and, in Python, decoded) at a time; memory per file stays near this size."""
@@ -74,15 +77,19 @@ def iter_segments(
     return encoding, (Segment(t, None) for t in _stream_decode(encoding, first, stream, read_bytes))
 
 
-def text_file(stream: BinaryIO, prefilter: Prefilter | None) -> tuple[Iterator[Segment | RawText], LineShifts | None]:
-    """A text file's content for the engine, as ``iter_segments`` gives it; a file whose first
-    bytes write telling characters as escapes (``\\uFF11``, ``&#x30FC;``) is decoded here with
-    its escapes decoded, and comes with the map of its lines' columns back to the file's."""
+def text_file(stream: BinaryIO, prefilter: Prefilter | None) -> tuple[Iterator[Segment | RawText], SourceMap | None]:
+    """A text file's content for the engine, as ``iter_segments`` gives it. Two kinds are decoded
+    here and come with a map of their lines back to the file's: a file whose first bytes write
+    telling characters as escapes (``\\uFF11``, ``&#x30FC;``), read with its escapes decoded, and
+    delimited text whose quoted cells wrap a number over lines, read with those numbers joined."""
     encoding, first = _sniffed(stream, READ_BYTES)
     head = codecs.getincrementaldecoder(encoding)(errors="replace").decode(first[:SNIFF_BYTES])
     if has_escapes(head):
         shifts = LineShifts()
         return unescaped_segments(_stream_decode(encoding, first, stream, READ_BYTES), shifts), shifts
+    if has_wrapped_numbers(head):
+        page = PageMap()
+        return joined_segments(_stream_decode(encoding, first, stream, READ_BYTES), page), page
     if encoding in CORE_ENCODINGS:
         return _raw(encoding, first, stream, READ_BYTES, prefilter is not None), None
     return (Segment(t, None) for t in _stream_decode(encoding, first, stream, READ_BYTES)), None

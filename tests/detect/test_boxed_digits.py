@@ -57,3 +57,29 @@ def test_boxed_digits_in_a_large_file_pass_the_byte_prefilter(engine, tmp_path):
     assert [(r["masked"][-4:], r["confidence"], r["line"]) for r in records if r["type"] == "finding"] == [
         (n[-4:], "high", 20001)
     ]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "| 本人 マイナンバー | {} |",  # a Markdown table, one digit a cell
+        "個人番号\t{}",  # a TSV row of one-digit cells, an empty cell between the groups
+    ],
+)
+def test_one_digit_cells_of_tables_beside_their_label_are_found(engine, row):
+    n = make_number(RNG)
+    cells = " | ".join(n) if row.startswith("|") else "\t\t".join("\t".join(g) for g in (n[:4], n[4:8], n[8:]))
+    found = engine.scan_text(row.format(cells) + "\n")
+    assert [(f.masked[-4:], f.confidence) for f in found] == [(n[-4:], Confidence.HIGH)]
+
+
+def test_twelve_boxes_inside_a_longer_row_are_not_a_number(engine):
+    n = make_number(RNG)
+    for row in ("|" + "|".join("1" + n) + "|", " ".join("1" + n), "\t".join("1" + n)):
+        assert engine.scan_text(f"個人番号 {row}\n") == [], row
+
+
+def test_a_label_whose_line_also_holds_a_confidence_score_still_counts(engine):
+    n = make_number(RNG)
+    text = "[field 12] 個人番号（マイナンバー） / confidence 0.93\n□" + "□".join(n) + "□\n"
+    assert [f.masked[-4:] for f in engine.scan_text(text)] == [n[-4:]]

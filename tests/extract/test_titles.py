@@ -91,3 +91,12 @@ def test_the_subject_of_a_mail_says_what_its_attachment_holds(engine, tmp_path):
     plain.write_bytes(_mail("見積書の送付", csv_bytes))
     assert set(levels(engine, telling).values()) == {"medium"}
     assert set(levels(engine, plain).values()) == {"low"}
+
+
+def test_a_cp932_file_name_is_read_as_its_user_reads_it(engine, tmp_path):
+    import os
+
+    values = [make_number(RNG) for _ in range(3)]
+    path = tmp_path / os.fsdecode("マイナンバー一覧.csv".encode("cp932"))  # as a Samba share hands it over
+    path.write_text(roster(values), encoding="cp932")
+    assert set(levels(engine, path).values()) == {"medium"}

@@ -132,6 +132,8 @@ pub struct Engine {
     fingerprinter: Fingerprinter,
     behind: usize,
     ahead: usize,
+    /// A value of a word's own after it on its line (`注文番号 1234…`, `携帯 090-…`): four digits
+    /// at least, so that a score or a confidence (`/ confidence 0.93`) is not taken for one.
     number: Regex,
     camel: Regex,
     /// The byte prefilter of each encoding the core decodes (none when a rule opts out).
@@ -215,7 +217,7 @@ impl Engine {
             fingerprinter,
             behind,
             ahead,
-            number: Regex::new(r"[0-9\uFF10-\uFF19][0-9\uFF10-\uFF19,，.:/\-]{2,}").expect("built-in pattern"),
+            number: Regex::new(r"(?:[0-9\uFF10-\uFF19][,，.:/\-]?){4}").expect("built-in pattern"),
             camel: Regex::new(r"[a-z][A-Z]").expect("built-in pattern"),
             prefilters,
         })

@@ -272,7 +272,8 @@ pub fn detect_table(head: &str) -> Option<TableLayout> {
         if rows < TABLE_MIN_ROWS || (rows as f64 / counted.len() as f64) < TABLE_MIN_CONSISTENCY || rows <= best_rows {
             continue;
         }
-        if let Some((i, f)) = counted.iter().find(|(_, f)| f.len() == modal && looks_like_header(f)) {
+        // the header may have more fields than the rows: a sheet's rows drop their empty last cells
+        if let Some((i, f)) = counted.iter().find(|(_, f)| f.len() >= modal && looks_like_header(f)) {
             best = Some(TableLayout { delimiter: delim, header_line: *i, header: f.clone() });
             best_rows = rows;
         }
