@@ -62,8 +62,8 @@ def scan_stream(
             if isinstance(item, Unscanned):
                 yield not_scanned_record(path, item.member, item.reason, item.detail)
                 continue
-            titles = (readable_name(os.path.basename(path)), *(item.member or "").split("/"), *item.titles)
-            for finding in engine.scan_segments(item.segments, tuple(t for t in titles if t)):
+            titles = tuple(t for t in (*_path_titles(path), *(item.member or "").split("/"), *item.titles) if t)
+            for finding in engine.scan_segments(item.segments, titles, item.about):
                 if finding.confidence >= min_confidence:
                     place = item.locate(finding.line, finding.column) if item.locate else None
                     if item.source is not None:
@@ -76,6 +76,13 @@ def scan_stream(
     except Exception as exc:  # noqa: BLE001
         problem = unscanned(current, exc)
         yield not_scanned_record(path, problem.member, problem.reason, problem.detail)
+
+
+def _path_titles(path: str) -> tuple[str, str]:
+    """The file's name and its folder's: both say what a file holds (``マイナンバー提出/山田.xlsx``, a
+    chat export's channel folder ``人事-マイナンバー収集/2024-11-05.json``)."""
+    folder, name = os.path.split(path)
+    return readable_name(os.path.basename(folder)), readable_name(name)
 
 
 class _NamesSeen:

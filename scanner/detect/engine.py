@@ -53,13 +53,16 @@ class Engine:
         doc = self.document()
         return doc.feed(text) + doc.close()
 
-    def scan_segments(self, segments: Iterable[Segment | RawText], titles: tuple[str, ...] = ()) -> Iterable[Finding]:
+    def scan_segments(
+        self, segments: Iterable[Segment | RawText], titles: tuple[str, ...] = (), about: tuple[str, ...] = ()
+    ) -> Iterable[Finding]:
         """Findings of one document given as segments (text after gaps that hold no candidate)
-        or as a text file's raw bytes; ``titles`` name the whole document (its file name, sheet,
-        the subject of the mail it came with): weaker context for all its values."""
+        or as a text file's raw bytes. ``titles`` name the whole document (its file, folder,
+        member and sheet names): weaker context for all its values, either way; ``about`` is
+        what its containers say of it (a mail's subject and text), which only raises them."""
         doc = self.document()
-        if titles:
-            doc.set_titles(titles)
+        if titles or about:
+            doc.set_titles(titles, about)
         for seg in segments:
             if isinstance(seg, RawText):
                 yield from doc.feed_bytes(seg)

@@ -58,6 +58,7 @@ def build_core(
         list(entries),
         list(entries.values()),
         sorted({label for r in ruleset.rules for label in r.transparent_labels}),
+        sorted({key for r in ruleset.rules for key in r.label_keys}),
         sorted(known),
         fingerprinter.native,
         None if prefilter is None else (prefilter.digits, prefilter.separators, prefilter.gap),
@@ -113,10 +114,12 @@ class NativeDocument:
         """Where the core's time went on this document (nanoseconds per stage, and counts)."""
         return self._core.profile()
 
-    def set_titles(self, titles: tuple[str, ...]) -> None:
+    def set_titles(self, titles: tuple[str, ...], about: tuple[str, ...] = ()) -> None:
         """What the whole document is called (file name, sheet, the mail it came with), before it is fed."""
-        text = "\n".join(titles).encode("utf-8", "replace").decode("utf-8")  # no lone surrogate reaches the core
-        self._guard(self._core.set_titles, text)
+        def text(parts: tuple[str, ...]) -> str:
+            return "\n".join(parts).encode("utf-8", "replace").decode("utf-8")  # no lone surrogate reaches the core
+
+        self._guard(self._core.set_titles, text(titles), text(about))
 
     def jump(self, line: int) -> list[Finding]:
         """The text fed so far ends a line; what is fed next starts at ``line`` after a gap."""

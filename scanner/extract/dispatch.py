@@ -131,7 +131,7 @@ def guarded(items: Iterator[Item], ctx: Context) -> Iterator[Item]:
                 return
             if isinstance(item, TextPart) and not isinstance(item.segments, GuardedSegments):
                 item.segments = GuardedSegments(item, item.segments)
-                item.titles = item.titles or ctx.titles
+                item.about = item.about or ctx.about
             yield item
             spent = budget_spent(ctx.budget)
             if spent is not None:

@@ -73,7 +73,7 @@ def xls_cells(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
         except Exception as exc:  # noqa: BLE001 - one broken sheet costs itself
             yield unscanned(join_member(ctx.member, str(sheet.name)), from_parser(exc))
             continue
-        part = TextPart(ctx.member, text_lines(rows), _cell_locator(sheet.name, rows), titles=(*ctx.titles, sheet.name))
+        part = TextPart(ctx.member, text_lines(rows), _cell_locator(sheet.name, rows), titles=(sheet.name,))
         yield charge(part, ctx.budget, sum(len(r) for r in rows))
 
 

@@ -30,6 +30,8 @@ CHARSET_ALIASES = {
 """Declared charsets -> the codec that reads what Japanese mailers actually send."""
 HEADERS_SCANNED = ("Subject", "From", "To", "Cc")
 _SCANNED_HEADER_LINE = re.compile(rb"(?i)(subject|from|to|cc):")
+BODY_TITLE_CHARS = 2000
+"""Characters of a message's text (the end of what comes before an attachment) that title the attachment."""
 RAW_BODY_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
 """Transfer encodings whose text stands in the message as it is, so its lines can be placed."""
 RAW_READ_BYTES = 1024 * 1024
@@ -158,7 +160,7 @@ def _message(msg: Message, ctx: Context, body: _Body) -> Iterator[Item]:
     stop: list[Unscanned] = []
     subject = msg.get("Subject")
     if subject is not None:
-        ctx = ctx.titled(" ".join(header_text(subject).split()))  # says what the attachments are
+        ctx = ctx.saying(" ".join(header_text(subject).split()))  # says what the attachments are
     yield from _parts(msg, ctx, body, stop)
     part = TextPart(ctx.member, text_lines(body.lines))
     part.problem = stop[0] if stop else None
@@ -245,7 +247,9 @@ def _part(part: Message, n: int, ctx: Context, body: _Body) -> Iterator[Item]:
         return
     name = filename or f"part-{n}"
     data = spool(io.BytesIO(payload), ctx.budget)
-    yield from _nested(data, ctx.child(name))
+    # what the message says before its attachment is what the attachment is about
+    said = "\n".join(body.lines)[-BODY_TITLE_CHARS:]
+    yield from _nested(data, ctx.child(name).saying(said))
 
 
 def _stands_as_is(part: Message) -> bool:

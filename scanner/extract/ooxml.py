@@ -478,6 +478,6 @@ def xlsx_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
             sheets = []
         for name, path in sheets + _unlisted_sheets(zf, sheets):
             locator = _SheetLocator(name)
-            part = TextPart(ctx.member, (), locator, titles=(*ctx.titles, name))  # the sheet's name says what it holds
+            part = TextPart(ctx.member, (), locator, titles=(name,))  # the sheet's name says what it holds
             part.segments = text_lines(_sheet_lines(zf, path, strings, locator, ctx, part))
             yield part

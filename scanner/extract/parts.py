@@ -33,7 +33,10 @@ class TextPart:
     locate: Locator | None = None
     source: SourceMap | None = None
     titles: tuple[str, ...] = ()
-    """What the whole part is called beyond its file and member names (the subject of the mail it came with)."""
+    """What the whole part is called beyond its file and member names (a sheet's name)."""
+    about: tuple[str, ...] = ()
+    """What the containers around say of it (the subject and text of the mail it came with):
+    it can only raise its values, as a signature's TEL must not lower an attachment's."""
     problem: Unscanned | None = field(default=None)
     """Set when producing the segments failed part way (what was read is still scanned)."""
 
@@ -58,16 +61,16 @@ class Context:
     budget: Budget
     depth: int = 0
     member: str | None = None
-    titles: tuple[str, ...] = ()
-    """Titles of the containers around (a mail's subject), for every part inside."""
+    about: tuple[str, ...] = ()
+    """What the containers around say of every part inside (a mail's subject and text)."""
 
     def child(self, name: str) -> Context:
         """The context of a member named ``name`` one container deeper."""
         return replace(self, depth=self.depth + 1, member=join_member(self.member, name))
 
-    def titled(self, title: str) -> Context:
-        """This context, with ``title`` said of everything inside."""
-        return replace(self, titles=(*self.titles, title)) if title.strip() else self
+    def saying(self, text: str) -> Context:
+        """This context, with ``text`` said of everything inside."""
+        return replace(self, about=(*self.about, text)) if text.strip() else self
 
 
 def text_lines(lines: Iterable[str], batch_chars: int = 64 * 1024) -> Iterator[Segment]:

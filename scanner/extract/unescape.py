@@ -17,9 +17,11 @@ TELLING = re.compile(r"\\u(?:20[1-9][0-9a-fA-F]|2212|[3-9a-fA-F][0-9a-fA-F]{3})|
 """An escape of a character a My Number or its context is written with (U+2010 and above: dashes,
 minus, Japanese, full-width digits); one in a file's first bytes sends it through this decoder."""
 _ESCAPE = re.compile(
-    r"\\u([0-9a-fA-F]{4})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?"  # a JSON escape, a surrogate pair as one
+    # a JSON escape (a surrogate pair as one), also inside JSON kept as a string in JSON (a log's
+    # request body: \\\\u30fc), whose backslashes go with it
+    r"\\+u([0-9a-fA-F]{4})(?:\\+u([dD][c-fC-F][0-9a-fA-F]{2}))?"
     r"|&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));"  # a numeric character reference
-    r"|\\[nrt]"  # a line break or tab inside a JSON string: spaces of the same width
+    r"|\\+[nrt]"  # a line break or tab inside a JSON string: spaces of the same width
 )
 BATCH_CHARS = 64 * 1024
 """Characters of decoded lines handed on at a time."""
@@ -35,8 +37,9 @@ def has_escapes(text: str) -> bool:
 
 def _decoded(m: re.Match[str]) -> str | None:
     """What an escape stands for; None to keep it as written (ASCII punctuation, controls, bad code points)."""
-    if m.group(0)[1] in "nrt" and len(m.group(0)) == 2:
-        return "  "
+    escape = m.group(0)
+    if escape[-1] in "nrt" and escape.rstrip("nrt") == "\\" * (len(escape) - 1):
+        return " " * len(escape)
     high, low, hexref, decref = m.groups()
     if high is not None:
         code = int(high, 16)

@@ -236,6 +236,7 @@ def build_rule(raw: RawRule) -> Rule:
         ),
         structure_factor=spec.structure.factor,
         transparent_labels=spec.structure.transparent_labels,
+        label_keys=spec.structure.label_keys,
         document=DocumentSettings(**doc.model_dump()),
         sources=tuple(raw.sources),
         classes=classes,

@@ -101,6 +101,7 @@ class Rule:
     context: ContextSettings
     structure_factor: float
     transparent_labels: tuple[str, ...]
+    label_keys: tuple[str, ...]
     """Generic keys (``value``, ``data``) that wrap the value of the label above them."""
     document: DocumentSettings
     sources: tuple[str, ...]

@@ -141,6 +141,8 @@ class StructureSpec(StrictModel):
     """Structural context counts as a word at distance 0, times this."""
     transparent_labels: Seq[str] = ()
     """Generic keys (``value``, ``data``) that wrap the value of the label above them."""
+    label_keys: Seq[str] = ()
+    """Keys whose string value labels the value of the generic key after them (``"question": "個人番号"``)."""
 
 
 class DocumentSpec(StrictModel):

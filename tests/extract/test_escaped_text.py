@@ -56,3 +56,28 @@ def test_xml_numeric_character_references_are_read(engine, tmp_path):
     assert found[m[-4:]]["confidence"] == "high"
     assert found[n[-4:]]["line"] == 4 and found[n[-4:]]["column"] == text.splitlines()[3].index("&#") + 1
     assert found[n[-4:]]["confidence"] == "high"  # the element's name is its label
+
+
+def test_a_form_exports_answer_is_labelled_by_its_question(engine, tmp_path):
+    n, m = make_number(RNG), make_number(RNG)
+    export = {"formId": "1FAIpQLSe", "responses": [{"responseId": "ACYDBNg", "answers": [
+        {"question": "氏名", "value": "山田 花子"},
+        {"question": "電話番号", "value": "090-1234-5678"},
+        {"question": "マイナンバー（個人番号）", "value": n.translate(FULL)},
+        {"question": "社員番号", "value": m},
+    ]}]}
+    path = tmp_path / "form_answers.json"
+    path.write_text(json.dumps(export, indent=2), encoding="ascii")  # Google Forms style, escaped
+    found = findings(engine, path)
+    assert found[n[-4:]]["confidence"] == "high"
+    assert m[-4:] not in found or found[m[-4:]]["confidence"] == "low"
+
+
+def test_json_kept_as_a_string_inside_json_is_read_through_both_escapes(engine, tmp_path):
+    n = make_number(RNG)
+    inner = json.dumps({"employee_id": 10021, "my_number": f"{n[:4]}ー{n[4:8]}ー{n[8:]}"})  # \u30fc
+    line = json.dumps({"ts": "2024-11-10T09:12:33.120+09:00", "method": "PUT", "request_body": inner})
+    assert "\\\\u30fc" in line
+    path = tmp_path / "api_access.jsonl"
+    path.write_text(line + "\n", encoding="ascii")
+    assert findings(engine, path)[n[-4:]]["confidence"] == "high"

@@ -100,3 +100,45 @@ def test_a_cp932_file_name_is_read_as_its_user_reads_it(engine, tmp_path):
     path = tmp_path / os.fsdecode("マイナンバー一覧.csv".encode("cp932"))  # as a Samba share hands it over
     path.write_text(roster(values), encoding="cp932")
     assert set(levels(engine, path).values()) == {"medium"}
+
+
+def test_the_folder_a_file_sits_in_is_a_title_too(engine, tmp_path):
+    values = [make_number(RNG) for _ in range(3)]
+    folder = tmp_path / "人事-マイナンバー収集"  # a chat export's channel, a share's collection folder
+    folder.mkdir()
+    path = folder / "2024-11-05.csv"
+    path.write_text(roster(values), encoding="utf-8")
+    assert set(levels(engine, path).values()) == {"medium"}
+
+
+def test_the_text_of_a_mail_says_what_its_attachment_holds_and_its_signature_lowers_nothing(engine, tmp_path):
+    values = [make_number(RNG) for _ in range(3)]
+    csv_bytes = roster(values).encode("cp932")
+
+    def mail(body: str) -> bytes:
+        msg = email.mime.multipart.MIMEMultipart()
+        msg["Subject"] = "書類送付"
+        msg.attach(email.mime.text.MIMEText(body, "plain", "utf-8"))
+        att = email.mime.application.MIMEApplication(csv_bytes, Name="list.csv")
+        att.add_header("Content-Disposition", "attachment", filename="list.csv")
+        msg.attach(att)
+        return msg.as_bytes()
+
+    telling = tmp_path / "a.eml"
+    telling.write_bytes(mail("ご依頼の扶養親族のマイナンバーを添付します。\n--\n総務課 山田\nTEL 03-1234-5678\n"))
+    signed = tmp_path / "b.eml"
+    signed.write_bytes(mail("添付をご確認ください。\n--\n総務課 山田\nTEL 03-1234-5678\n"))
+    assert set(levels(engine, telling).values()) == {"medium"}
+    assert set(levels(engine, signed).values()) == {"low"}
+
+
+def test_a_title_about_orders_keeps_a_column_of_passing_values_from_being_a_roster(engine, tmp_path):
+    values = [make_number(RNG) for _ in range(6)]  # an order system with the same mod-11 check digit
+    folder = tmp_path / "共有"  # not the test's own folder name, which says "orders"
+    folder.mkdir()
+    orders = folder / "受注一覧_2024.csv"
+    orders.write_text(roster(values), encoding="utf-8")
+    people = folder / "名簿_2024.csv"
+    people.write_text(roster(values), encoding="utf-8")
+    assert set(levels(engine, people).values()) == {"medium"}  # a roster under a generic header
+    assert set(levels(engine, orders).values()) <= {"low"}

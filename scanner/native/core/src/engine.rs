@@ -101,6 +101,8 @@ pub struct EngineSpec {
     pub keyword_entries: Vec<Vec<usize>>,
     /// Generic keys that only wrap the value of the key above them (`value`, `data`).
     pub transparent_labels: Vec<String>,
+    /// Keys whose string value labels the generic key after them (`"question": "個人番号"`).
+    pub label_keys: Vec<String>,
     /// Fingerprints of numbers known to be real (exact data match).
     pub known: HashSet<String>,
     /// What the byte prefilter searches for; None: a rule must see whole files.
@@ -128,6 +130,7 @@ pub struct Engine {
     index: KeywordIndex,
     entries: Vec<Vec<usize>>,
     transparent: HashSet<String>,
+    label_keys: HashSet<String>,
     known: HashSet<String>,
     fingerprinter: Fingerprinter,
     behind: usize,
@@ -213,6 +216,7 @@ impl Engine {
             index,
             entries: spec.keyword_entries,
             transparent: spec.transparent_labels.iter().map(|l| label_key(l)).collect(),
+            label_keys: spec.label_keys.iter().map(|l| label_key(l)).collect(),
             known: spec.known,
             fingerprinter,
             behind,
@@ -413,6 +417,8 @@ struct Pending {
     positive: bool,
     /// No strong negative word and no adjustment: a roster's floor holds for the value.
     floorable: bool,
+    /// No title says the document is about something else: roster evidence may count.
+    roster_ok: bool,
     /// A title is the value's only positive context: it is never high.
     title_only: bool,
     /// Kept only until settled; then only the mask and the fingerprint go out.
@@ -457,6 +463,8 @@ pub struct Document {
     row_cache: Vec<(usize, usize, Vec<usize>)>,
     /// Per rule: the strongest positive word in the document's titles (file name, sheet, subject).
     titles: Vec<Option<ContextHit>>,
+    /// Per rule: the strongest negative word there (`受注一覧.csv`, a mail about orders).
+    negative_titles: Vec<Option<ContextHit>>,
     stats: DocumentStats,
 }
 
@@ -505,6 +513,7 @@ impl Document {
             row_cache_at: None,
             row_cache: Vec::new(),
             titles: Vec::new(),
+            negative_titles: Vec::new(),
             stats: DocumentStats::default(),
         }
     }
@@ -516,18 +525,25 @@ impl Document {
 
     /// Add the next piece of the document; returns the findings settled so far. `zones` are
     /// the character ranges of `text` where candidates can start; None means anywhere.
-    /// The document's titles (its file name, the sheet, the subject of the mail it came with),
-    /// before it is fed: a strong positive word there counts `title_factor` for every value.
-    pub fn set_titles(&mut self, titles: &str) {
+    /// The document's titles (its file, folder, member and sheet names) and what its containers
+    /// say of it (`about`: a mail's subject and text), before it is fed: the strongest positive
+    /// word of either counts `title_factor` for every value; a strong negative word of the
+    /// titles (never of `about`: a signature's TEL) says the document is about something else.
+    pub fn set_titles(&mut self, titles: &str, about: &str) {
         let e = Arc::clone(&self.e);
         self.titles = vec![None; e.rules.len()];
-        for (_s, _end, kws) in e.find_words(titles) {
+        self.negative_titles = vec![None; e.rules.len()];
+        let found = e.find_words(titles).into_iter().map(|w| (w, true));
+        for ((_s, _end, kws), negative_too) in found.chain(e.find_words(about).into_iter().map(|w| (w, false))) {
             for &k in kws {
                 let kw = &e.keywords[k];
                 let factor = e.rules[kw.rule].spec.context.title_factor;
-                let stronger = self.titles[kw.rule].as_ref().is_none_or(|t| t.weight < kw.weight);
-                if kw.weight >= TOPIC_MIN_WEIGHT && factor > 0.0 && stronger {
-                    self.titles[kw.rule] = Some(ContextHit {
+                if kw.weight.abs() < TOPIC_MIN_WEIGHT || factor <= 0.0 || (kw.weight < 0.0 && !negative_too) {
+                    continue;
+                }
+                let slot = if kw.weight > 0.0 { &mut self.titles[kw.rule] } else { &mut self.negative_titles[kw.rule] };
+                if slot.as_ref().is_none_or(|t| t.weight.abs() < kw.weight.abs()) {
+                    *slot = Some(ContextHit {
                         kind: "title".into(),
                         word: kw.word.clone(),
                         weight: kw.weight,
@@ -701,7 +717,7 @@ impl Document {
         }
         let window = self.e.rules[0].spec.context.label_window;
         let before = self.buf.slice(c.start.saturating_sub(window), c.start);
-        let Some(label) = nearest_label(before, &self.e.transparent) else {
+        let Some(label) = nearest_label(before, &self.e.transparent, &self.e.label_keys) else {
             return Structure { kws: Vec::new(), kind: "label", distance: 0, field_start: 0, slot: None };
         };
         let kws = match self.label_cache.get(&label.text) {
@@ -826,7 +842,18 @@ impl Document {
         }
         // a title says what the whole document is about: weaker than any word of the value's own
         let mut title_only = false;
-        if let Some(title) = self.titles.get(rule).and_then(Clone::clone) {
+        let mut roster_ok = true;
+        let title = self.titles.get(rule).and_then(Clone::clone);
+        let against = self.negative_titles.get(rule).and_then(Clone::clone);
+        let strong_own = hits.iter().any(|h| h.weight >= TOPIC_MIN_WEIGHT);
+        let title_is_against = against.is_some() && title.is_none(); // any telling title wins over one against
+        if let (Some(n), true, false) = (&against, title_is_against, strong_own) {
+            // the document is about something else (orders, products): its values' check-digit
+            // passes are that numbering's, not a roster of My Numbers
+            ctx_score -= -n.weight * n.scale;
+            reasons.push(format!("negative-title:{}", n.word));
+            roster_ok = false;
+        } else if let Some(title) = title {
             let own = strongest_positive(&hits, &ctx, cr.spec.structure_factor);
             let mut with_title = hits.clone();
             with_title.push(title);
@@ -840,7 +867,7 @@ impl Document {
         let (form_name, form_score) = &cr.spec.form_info[c.form];
         let mut score = form_score + ctx_score;
         let strongest_negative = hits.iter().filter(|h| h.weight < 0.0).map(|h| -h.weight).fold(0.0, f64::max);
-        let mut floorable = strongest_negative <= cr.spec.document.roster_floor_max_negative;
+        let mut floorable = roster_ok && strongest_negative <= cr.spec.document.roster_floor_max_negative;
         let mut all_reasons = vec!["check-digit".to_string(), format!("form:{form_name}")];
         all_reasons.extend(reasons);
         if !cr.adjustments.is_empty() {
@@ -869,6 +896,7 @@ impl Document {
             digits: c.digits.clone(),
             title_only,
             floorable,
+            roster_ok,
         });
     }
 
@@ -940,6 +968,10 @@ impl Document {
                 Some(stats) => slot_evidence(stats, &rule.document),
                 None => slot_evidence(&SlotStats::default(), &rule.document),
             };
+            if why == Some(Evidence::Roster) && !p.roster_ok {
+                delta = 0.0;
+                why = None;
+            }
             if why == Some(Evidence::Coincidence) && p.positive && p.slot.1 == Slot::Text {
                 // free text mixes kinds of numbers: its chance passes say nothing about a
                 // value that is introduced as a My Number

@@ -115,6 +115,7 @@ pub fn sample_engine() -> Arc<Engine> {
         keyword_entries: (0..keywords.len()).map(|i| vec![i]).collect(),
         keywords,
         transparent_labels: ["value", "data", "text"].iter().map(|s| s.to_string()).collect(),
+        label_keys: ["question", "label"].iter().map(|s| s.to_string()).collect(),
         known: HashSet::new(),
         prefilter: Some(CandidateChars {
             digits: "0123456789０１２３４５６７８９".into(),

@@ -306,9 +306,12 @@ pub fn label_key(text: &str) -> String {
 ///
 /// The nearest label wins, except a label on an earlier line that already has a value of its
 /// own after it (`受付日時：2026/11/26`), and a generic key such as `"value":` (in
-/// `transparent`, as `label_key`s) that only wraps the value of the key above it.
-pub fn nearest_label(before: &str, transparent: &HashSet<String>) -> Option<Label> {
-    // Label endings are tried nearest first, reading backwards; at most MAX_LABEL_TRIES.
+/// `transparent`, as `label_key`s) that only wraps the value of the key above it. When that key
+/// above is one of `label_keys` (`"question": "個人番号", "value": "…"`, as form builders export
+/// answers), its string value is the label.
+pub fn nearest_label(before: &str, transparent: &HashSet<String>, label_keys: &HashSet<String>) -> Option<Label> {
+    let mut wrapped = false; // a transparent key was passed over
+                             // Label endings are tried nearest first, reading backwards; at most MAX_LABEL_TRIES.
     let mut tries = 0;
     for (distance, (at, ending)) in before.char_indices().rev().enumerate() {
         if !LABEL_ENDS.contains(&ending) {
@@ -333,12 +336,20 @@ pub fn nearest_label(before: &str, transparent: &HashSet<String>) -> Option<Labe
         let text: String = label_text(group, &reversed).chars().rev().collect();
         let text = strip(&text).to_string();
         if !transparent.is_empty() && transparent.contains(&label_key(&text)) {
+            wrapped = true;
             continue;
         }
         if group != LabelGroup::Line {
             let rest = &before[end_byte..];
             if let Some(stop) = rest.find('\n') {
                 if !rest[..stop].trim_matches(OPENERS).is_empty() {
+                    if let Some(named) =
+                        (wrapped && group == LabelGroup::Json && label_keys.contains(&label_key(&text)))
+                            .then(|| json_string_value(&rest[..stop]))
+                            .flatten()
+                    {
+                        return Some(Label { text: named, kind: "label", distance, length: chars(&reversed) });
+                    }
                     continue;
                 }
             }
@@ -347,6 +358,14 @@ pub fn nearest_label(before: &str, transparent: &HashSet<String>) -> Option<Labe
         return Some(Label { text, kind, distance, length: chars(&reversed) });
     }
     None
+}
+
+/// The string after a JSON key's colon (`: "個人番号",` → `個人番号`), if it is one.
+fn json_string_value(rest: &str) -> Option<String> {
+    let inner = rest.trim_start().strip_prefix('"')?;
+    let end = inner.find('"')?;
+    let value = strip(&inner[..end]);
+    (!value.is_empty()).then(|| value.to_string())
 }
 
 /// The delimiter (and count per line) that makes `line` a table row, if any.
@@ -396,16 +415,26 @@ mod tests {
     #[test]
     fn the_nearest_label_is_found() {
         let none = HashSet::new();
-        let l = nearest_label("氏名：山田\n個人番号：", &none).unwrap();
+        let l = nearest_label("氏名：山田\n個人番号：", &none, &none).unwrap();
         assert_eq!((l.text.as_str(), l.kind, l.distance), ("個人番号", "label", 0));
-        let k = nearest_label("{\"my_number\": \"", &none).unwrap();
+        let k = nearest_label("{\"my_number\": \"", &none, &none).unwrap();
         assert_eq!((k.text.as_str(), k.kind, k.distance, k.length), ("my_number", "key", 2, 12));
+    }
+
+    #[test]
+    fn a_question_key_labels_the_answer_after_it() {
+        let value: HashSet<String> = ["value".to_string()].into();
+        let question: HashSet<String> = ["question".to_string()].into();
+        let l = nearest_label("{\n  \"question\": \"個人番号\",\n  \"value\": \"", &value, &question).unwrap();
+        assert_eq!((l.text.as_str(), l.kind), ("個人番号", "label"));
+        let plain = nearest_label("{\n  \"question\": \"個人番号\",\n  \"value\": \"", &value, &value);
+        assert!(plain.is_none_or(|l| l.text != "個人番号")); // not a label key: its value names nothing
     }
 
     #[test]
     fn a_label_with_its_own_value_is_passed_over() {
         let none = HashSet::new();
-        assert!(nearest_label("受付日時：2026/11/26\n", &none).is_none_or(|l| l.text != "受付日時"));
+        assert!(nearest_label("受付日時：2026/11/26\n", &none, &none).is_none_or(|l| l.text != "受付日時"));
     }
 
     #[test]

@@ -236,6 +236,7 @@ impl Engine {
         keyword_forms: Vec<String>,
         keyword_entries: Vec<Vec<usize>>,
         transparent_labels: Vec<String>,
+        label_keys: Vec<String>,
         known: Vec<String>,
         fingerprinter: &Fingerprinter,
         candidate_chars: Option<(String, String, usize)>,
@@ -246,6 +247,7 @@ impl Engine {
             keyword_forms,
             keyword_entries,
             transparent_labels,
+            label_keys,
             known: known.into_iter().collect(),
             prefilter: candidate_chars.map(|(digits, separators, gap)| prefilter::CandidateChars {
                 digits,
@@ -333,8 +335,8 @@ impl Document {
     }
 
     /// The document's titles (file name, sheet, mail subject), before it is fed.
-    fn set_titles(&self, py: Python<'_>, titles: &str) -> PyResult<()> {
-        self.with(py, |d| d.doc.set_titles(titles))
+    fn set_titles(&self, py: Python<'_>, titles: &str, about: &str) -> PyResult<()> {
+        self.with(py, |d| d.doc.set_titles(titles, about))
     }
 
     fn jump<'py>(&self, py: Python<'py>, line: usize) -> PyResult<Vec<FindingRow<'py>>> {
