@@ -58,8 +58,11 @@ def test_context_fades_with_distance(engine):
     assert near > far
 
 
-def test_words_beyond_the_window_do_not_count(engine):
-    assert level(engine, "マイナンバー" + "あ" * 200 + f" {N}") == "low"
+def test_words_beyond_the_window_count_only_as_the_topic(engine):
+    far = one(engine, "マイナンバー" + "あ" * 200 + f" {N}")
+    assert far.confidence.label != "high" and "topic:マイナンバー" in far.reasons
+    assert not any(r.startswith("keyword:") for r in far.reasons)
+    assert level(engine, "マイナンバー" + "あ" * 1300 + f" {N}") == "low"  # beyond the topic too
 
 
 def test_csv_column_header_is_context_however_far_down(engine):

@@ -41,6 +41,8 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(body);
     let mut doc = Document::new(Arc::clone(&engine));
     let chars: Vec<char> = text.chars().collect();
+    let title: String = chars.iter().take(64).collect();
+    doc.set_titles(&title, &text); // titles and what the containers say: any text
     for (i, piece) in chars.chunks(step).enumerate() {
         let s: String = piece.iter().collect();
         if i % 7 == 6 && s.ends_with('\n') {
@@ -50,7 +52,9 @@ fuzz_target!(|data: &[u8]| {
     }
     doc.close();
     let _ = structure::detect_table(&text);
-    let _ = structure::nearest_label(&text, &HashSet::new());
+    let value: HashSet<String> = ["value".to_string()].into();
+    let question: HashSet<String> = ["question".to_string()].into();
+    let _ = structure::nearest_label(&text, &value, &question);
     let _ = structure::next_label_start(&text);
     let _ = pytext::csv_fields(&text, ',');
     assert_eq!(fold::fold(&text).chars().count(), chars.len());
