@@ -272,8 +272,10 @@ pub fn detect_table(head: &str) -> Option<TableLayout> {
         if rows < TABLE_MIN_ROWS || (rows as f64 / counted.len() as f64) < TABLE_MIN_CONSISTENCY || rows <= best_rows {
             continue;
         }
-        // the header may have more fields than the rows: a sheet's rows drop their empty last cells
-        if let Some((i, f)) = counted.iter().find(|(_, f)| f.len() >= modal && looks_like_header(f)) {
+        // the first line may have more fields than the rows: a sheet's rows drop their empty last cells
+        let first = counted.first().map(|(i, _)| *i);
+        let fits = |i: usize, n: usize| n == modal || (Some(i) == first && n > modal);
+        if let Some((i, f)) = counted.iter().find(|(i, f)| fits(*i, f.len()) && looks_like_header(f)) {
             best = Some(TableLayout { delimiter: delim, header_line: *i, header: f.clone() });
             best_rows = rows;
         }
