@@ -73,6 +73,17 @@ class Context:
         return replace(self, about=(*self.about, text)) if text.strip() else self
 
 
+def chunk_lines(chunks: Iterable[str]) -> Iterator[str]:
+    """The lines (without their line breaks) of text that arrives in chunks cut anywhere."""
+    carry = ""
+    for chunk in chunks:
+        lines = (carry + chunk).split("\n")
+        carry = lines.pop()  # the last line may go on in the next chunk
+        yield from lines
+    if carry:
+        yield carry
+
+
 def text_lines(lines: Iterable[str], batch_chars: int = 64 * 1024) -> Iterator[Segment]:
     """Lines of extracted text as contiguous segments of about ``batch_chars``.
 

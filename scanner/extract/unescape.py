@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from scanner.detect.segments import Segment
+from scanner.extract.parts import chunk_lines, text_lines
 
 TELLING = re.compile(r"\\u(?:20[1-9][0-9a-fA-F]|2212|[3-9a-fA-F][0-9a-fA-F]{3})|&#(?:[xX][0-9a-fA-F]{4,5}|[0-9]{4,6});")
 """An escape of a character a My Number or its context is written with (U+2010 and above: dashes,
@@ -23,8 +24,6 @@ _ESCAPE = re.compile(
     r"|&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));"  # a numeric character reference
     r"|\\+[nrt]"  # a line break or tab inside a JSON string: spaces of the same width
 )
-BATCH_CHARS = 64 * 1024
-"""Characters of decoded lines handed on at a time."""
 
 Anchor = tuple[int, int]
 """A column of a decoded line (1-based) and the source column of the character there."""
@@ -100,27 +99,11 @@ class LineShifts:
 
 def unescaped_segments(chunks: Iterator[str], shifts: LineShifts) -> Iterator[Segment]:
     """Decoded text chunks as segments of whole lines with their escapes decoded."""
-    carry = ""
-    number = 0
-    batch: list[str] = []
-    size = 0
-    for chunk in chunks:
-        lines = (carry + chunk).split("\n")
-        carry = lines.pop()  # the last line may go on in the next chunk
-        for line in lines:
-            number += 1
+
+    def lines() -> Iterator[str]:
+        for number, line in enumerate(chunk_lines(chunks), start=1):
             text, anchors = unescape_line(line)
             shifts.record(number, anchors)
-            batch.append(text)
-            size += len(text) + 1
-        if size >= BATCH_CHARS:
-            yield Segment("\n".join(batch) + "\n", None)
-            batch, size = [], 0
-    if carry:
-        number += 1
-        text, anchors = unescape_line(carry)
-        shifts.record(number, anchors)
-        batch.append(text)
-        yield Segment("\n".join(batch), None)
-    elif batch:
-        yield Segment("\n".join(batch) + "\n", None)
+            yield text
+
+    return text_lines(lines())

@@ -17,10 +17,9 @@ from collections.abc import Iterator
 
 from scanner.detect.segments import Segment
 from scanner.extract.cells import DIGIT, cell_line
+from scanner.extract.parts import chunk_lines, text_lines
 from scanner.extract.sourcemap import Anchor, PageMap
 
-BATCH_CHARS = 64 * 1024
-"""Characters of lines handed on at a time."""
 MAX_RECORD_LINES = 16
 """Physical lines joined into one record at most: a stray quote must not glue a file together."""
 MIN_HEADER_DELIMITERS = 2
@@ -82,22 +81,11 @@ class _Joiner:
 
 def joined_segments(chunks: Iterator[str], page: PageMap) -> Iterator[Segment]:
     """Decoded text chunks as segments of logical lines, their anchors kept in ``page``."""
-    joiner = _Joiner()
-    carry = ""
-    batch: list[str] = []
-    size = 0
-    for chunk in chunks:
-        lines = (carry + chunk).split("\n")
-        carry = lines.pop()  # the last line may go on in the next chunk
-        for line in lines:
-            for text in page.record(joiner.feed(line)):
-                batch.append(text + "\n")
-                size += len(text) + 1
-        if size >= BATCH_CHARS:
-            yield Segment("".join(batch), None)
-            batch, size = [], 0
-    if carry:
-        batch.extend(text + "\n" for text in page.record(joiner.feed(carry)))
-    batch.extend(text + "\n" for text in page.record(joiner.close()))
-    if batch:
-        yield Segment("".join(batch), None)
+
+    def lines() -> Iterator[str]:
+        joiner = _Joiner()
+        for line in chunk_lines(chunks):
+            yield from page.record(joiner.feed(line))
+        yield from page.record(joiner.close())
+
+    return text_lines(lines())

@@ -855,9 +855,9 @@ impl Document {
             roster_ok = false;
         } else if let Some(title) = title {
             let own = strongest_positive(&hits, &ctx, cr.spec.structure_factor);
-            let mut with_title = hits.clone();
-            with_title.push(title);
-            let (s, r, _) = context_score(&with_title, &ctx, cr.spec.structure_factor);
+            hits.push(title);
+            let (s, r, _) = context_score(&hits, &ctx, cr.spec.structure_factor);
+            hits.pop(); // what follows looks at the value's own words only
             if s > ctx_score {
                 // a title only ever adds: it never takes the value from a nearer word's side
                 (ctx_score, reasons, title_only) = (s, r, own == 0.0);
