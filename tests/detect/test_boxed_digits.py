@@ -1,6 +1,6 @@
 """Digits written one per box, as printed forms and their transcriptions write them: found with
 the label beside them, in every box style, also through the byte prefilter of a large file;
-without a label a row of one-digit cells (survey answers) is not a finding."""
+twelve boxes alone are a low finding, and rows of one-digit survey answers are not findings."""
 
 from __future__ import annotations
 
@@ -83,3 +83,31 @@ def test_a_label_whose_line_also_holds_a_confidence_score_still_counts(engine):
     n = make_number(RNG)
     text = "[field 12] 個人番号（マイナンバー） / confidence 0.93\n□" + "□".join(n) + "□\n"
     assert [f.masked[-4:] for f in engine.scan_text(text)] == [n[-4:]]
+
+
+def test_twelve_boxes_without_a_word_are_a_low_finding(engine):
+    n = make_number(RNG)
+    for row in ("|" + "|".join(n) + "|", "".join(f"【{c}】" for c in n)):
+        found = engine.scan_text(f"[field 11] (項目名 読取不可) / confidence 0.64\n{row}\n")
+        assert [(f.masked[-4:], f.confidence) for f in found] == [(n[-4:], Confidence.LOW)], row
+
+
+def test_a_table_of_one_digit_answers_passing_at_chance_rate_has_no_findings(engine):
+    rng = random.Random(7)
+    valid = [make_number(rng) for _ in range(3)]
+
+    def table(rows: list[str]) -> str:
+        head = "name," + ",".join(f"Q{i}" for i in range(1, 13)) + "\n"
+        return head + "".join(f"{chr(65 + i % 26) * 2},{','.join(r)}\n" for i, r in enumerate(rows))
+
+    assert len(engine.scan_text(table(valid))) == 3  # a few valid rows alone are low findings
+    answers = ["".join(str(rng.randrange(10)) for _ in range(12)) for _ in range(60)]
+    assert engine.scan_text(table(answers + valid)) == []  # among answers that pass 1 in 10: coincidence
+
+
+@pytest.mark.parametrize("sep", ["\t", ","])
+def test_a_dash_cell_between_the_groups_of_one_digit_cells_is_one_number(engine, sep):
+    n = make_number(RNG)  # an xlsx row (tab-joined cells) or a CSV row: 6|0|1|0|-|6|8|1|0|-|4|6|5|7
+    cells = f"{sep}-{sep}".join(sep.join(g) for g in (n[:4], n[4:8], n[8:]))
+    found = engine.scan_text(f"マイナンバー{sep}{cells}\n")
+    assert [(f.masked[-4:], f.confidence) for f in found] == [(n[-4:], Confidence.HIGH)]

@@ -62,7 +62,7 @@ def test_words_beyond_the_window_count_only_as_the_topic(engine):
     far = one(engine, "マイナンバー" + "あ" * 200 + f" {N}")
     assert far.confidence.label != "high" and "topic:マイナンバー" in far.reasons
     assert not any(r.startswith("keyword:") for r in far.reasons)
-    assert level(engine, "マイナンバー" + "あ" * 1300 + f" {N}") == "low"  # beyond the topic too
+    assert level(engine, "マイナンバー" + "あ" * 3100 + f" {N}") == "low"  # beyond the topic too
 
 
 def test_csv_column_header_is_context_however_far_down(engine):
@@ -180,3 +180,63 @@ def test_payer_box_naming_both_kinds_is_a_my_number_label(engine):
 def test_a_word_on_another_line_with_its_own_number_does_not_count(engine):
     text = f"マイナンバーは以下です\n{N}\n携帯：090-1234-5678\n"
     assert level(engine, text) == "high"
+
+
+def _chat(messages: list[str]) -> str:
+    """A chat export as Slack writes it: each message a verbose JSON object."""
+    profile = {"avatar_hash": "5b7093e8a642", "real_name": "後藤 誠", "display_name": "後藤", "team": "T0RHVAJ11DH"}
+    return json.dumps([{"type": "message", "text": t, "user": "U0E7M8PMG3Z", "ts": f"1731025571.43{i:04d}",
+                        "user_profile": profile, "blocks": [{"type": "rich_text", "elements": [{"type": "text", "text": t}]}]}
+                       for i, t in enumerate(messages)], ensure_ascii=False, indent=2)
+
+
+def test_a_bare_number_answering_a_question_messages_up_is_medium(engine):
+    text = _chat(["奥様の個人番号を教えてください。", "私も提出しました", "承知しました", N, "登録しました。"])
+    assert text.index(N) - text.index("個人番号") > 1200  # far beyond the context window
+    found = engine.scan_text(text)  # the message's text and its rich-text block
+    assert [(f.confidence.label, "topic:個人番号" in f.reasons) for f in found] == [("medium", True)] * 2
+
+
+def test_the_question_after_the_answer_sets_the_topic_of_newest_first_exports(engine):
+    # kintone comments and Teams messages are exported newest first
+    text = _chat(["登録しました。", N, "配偶者のマイナンバーの記載がありません。コメントで教えてください。"])
+    found = engine.scan_text(text)
+    assert [(f.confidence.label, "topic:マイナンバー" in f.reasons) for f in found] == [("medium", True)] * 2
+
+
+def test_a_later_label_with_its_own_value_is_not_the_topic_of_a_number_before_it(engine):
+    other = make_number(random.Random(5))
+    text = f"参考 {N} 以上\n" + "あ" * 200 + f"\n個人番号：{other}\n"
+    assert [f.confidence.label for f in engine.scan_text(text)] == ["low", "high"]
+
+
+def test_the_strongest_topic_word_wins_over_a_weaker_nearer_one(engine):
+    text = _chat(["個人番号（12桁）を入力してください。", N])
+    assert all("topic:個人番号" in f.reasons for f in engine.scan_text(text))
+
+
+def test_a_key_with_its_own_value_on_another_line_is_not_context(engine):
+    text = '{\n  "id": "3",\n  "text": "8494 5278 9855 です",\n  "createdAt": "2024-11-06T08:00:00Z"\n}'
+    found = one(engine, text.replace("8494 5278 9855", f"{N[:4]} {N[4:8]} {N[8:]}"))
+    assert not any(r.startswith("negative-") for r in found.reasons)
+
+
+def test_a_json_escape_before_the_digits_is_a_line_break_not_part_of_a_token(engine):
+    raw = '{"text": "扶養に入れる妻の個人番号です\\n' + N + '"}'
+    found = one(engine, raw)
+    assert found.confidence.label == "high" and "adjust:part-of-token" not in found.reasons
+    assert level(engine, f"https://example.jp/files/{N}") is None  # part of a path still is
+
+
+def test_a_caption_line_above_a_value_alone_on_its_line_counts_as_its_label(engine):
+    caption = "[field 03] 個人番号（マイナンバー） / confidence 0.95\n"
+    assert level(engine, caption + f"［{'］［'.join(N)}］\n") == "high"
+    assert level(engine, "[field 05] 電話番号 / confidence 0.71\n" + f"［{'］［'.join(N)}］\n") is None
+    # a bare number sharing its line with other words keeps the line above at other-line weight
+    assert level(engine, caption + f"受付 {N} 済み\n") == "medium"
+
+
+def test_a_label_with_its_own_number_captions_no_lone_value_below_it(engine):
+    other = make_number(random.Random(11))
+    found = engine.scan_text(f"個人番号：{N}\n{other}\n")
+    assert [f.confidence.label for f in found] == ["high", "low"]

@@ -56,7 +56,7 @@ def _prefiltered(engine, data, read_bytes):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932", "euc_jp"])
 @pytest.mark.parametrize("read_bytes", [512, 4096, 65536, 1 << 20])
-@pytest.mark.parametrize("density", [1.0, 0.02])
+@pytest.mark.parametrize("density", [1.0, 0.005])  # sparse: numbers further apart than a topic reaches both ways
 def test_prefiltered_scan_equals_full_scan(engine, encoding, read_bytes, density):
     rng = random.Random(7 + read_bytes + int(density * 100))
     text = _office_text(rng, lines=int(4000 / density ** 0.75), density=density)

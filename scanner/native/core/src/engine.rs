@@ -23,6 +23,7 @@ use crate::structure::{
     column_of, detect_table, fields, find_local_header, label_key, local_table_delimiter, nearest_label,
     next_label_start, TableLayout,
 };
+use crate::topic::{TopicIndex, TopicWord};
 
 fn nanos(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
@@ -48,6 +49,8 @@ pub const MAX_PENDING: usize = 10_000;
 pub const KNOWN_NUMBER_SCORE: f64 = 1.0;
 /// Only words at least this strong (マイナンバー, 扶養控除) set a conversation's topic.
 pub const TOPIC_MIN_WEIGHT: f64 = 0.3;
+/// Most characters (boxes, brackets, spaces) around a value that still stands alone on its line.
+pub const ALONE_MARGIN: usize = 32;
 /// Distinct label texts whose keywords are remembered per document.
 pub const LABEL_CACHE_SIZE: usize = 10_000;
 
@@ -129,15 +132,25 @@ pub struct Engine {
     keywords: Vec<Keyword>,
     index: KeywordIndex,
     entries: Vec<Vec<usize>>,
+    /// The forms of strong positive words only (a topic), and their strong keywords.
+    topic_index: KeywordIndex,
+    topic_entries: Vec<Vec<usize>>,
     transparent: HashSet<String>,
     label_keys: HashSet<String>,
     known: HashSet<String>,
     fingerprinter: Fingerprinter,
     behind: usize,
     ahead: usize,
+    /// Characters of the longest context word: a topic search starts this far before where the last one ended.
+    longest_word: usize,
+    /// Widest `topic_window` of any rule.
+    topic_reach: usize,
     /// A value of a word's own after it on its line (`注文番号 1234…`, `携帯 090-…`): four digits
     /// at least, so that a score or a confidence (`/ confidence 0.93`) is not taken for one.
     number: Regex,
+    /// A key with a value of its own after it on its line (`"id": "3",`, `ID: 7`): the word
+    /// names that value, not one on another line.
+    keyed: Regex,
     camel: Regex,
     /// The byte prefilter of each encoding the core decodes (none when a rule opts out).
     prefilters: Vec<(TextEncoding, Arc<BytePrefilter>)>,
@@ -193,9 +206,23 @@ impl Engine {
             .unwrap_or(0)
             .max(LOCAL_TABLE_REACH);
         let index = KeywordIndex::new(&spec.keyword_forms).map_err(|e| FormError(e.0))?;
+        let (topic_forms, topic_entries): (Vec<String>, Vec<Vec<usize>>) = spec
+            .keyword_forms
+            .iter()
+            .zip(&spec.keyword_entries)
+            .filter_map(|(form, kws)| {
+                let strong: Vec<usize> =
+                    kws.iter().copied().filter(|&k| spec.keywords[k].weight >= TOPIC_MIN_WEIGHT).collect();
+                (!strong.is_empty()).then(|| (form.clone(), strong))
+            })
+            .unzip();
+        let topic_index = KeywordIndex::leftmost_longest(&topic_forms).map_err(|e| FormError(e.0))?;
         crate::structure::compile_patterns();
         let behind = KEEP_BEHIND.max(looks_back);
-        let ahead = window + MAX_CANDIDATE_CHARS + ADJUST_SPAN;
+        let topic_reach = spec.rules.iter().map(|r| r.context.topic_window).max().unwrap_or(0);
+        // a conversation's topic may follow the value (newest-first exports): kept ahead too
+        let ahead = window.max(topic_reach) + MAX_CANDIDATE_CHARS + ADJUST_SPAN;
+        let longest_word = spec.keyword_forms.iter().map(|w| w.chars().count()).max().unwrap_or(0);
         // the prefilter decodes what any value may look at, measured from either end of the
         // longest candidate
         let prefilters = spec.prefilter.map_or_else(Vec::new, |chars| {
@@ -215,13 +242,18 @@ impl Engine {
             keywords: spec.keywords,
             index,
             entries: spec.keyword_entries,
+            topic_index,
+            topic_entries,
             transparent: spec.transparent_labels.iter().map(|l| label_key(l)).collect(),
             label_keys: spec.label_keys.iter().map(|l| label_key(l)).collect(),
             known: spec.known,
             fingerprinter,
             behind,
             ahead,
+            longest_word,
+            topic_reach,
             number: Regex::new(r"(?:[0-9\uFF10-\uFF19][,，.:/\-]?){4}").expect("built-in pattern"),
+            keyed: Regex::new(r#"^["']?[ \t\u3000]*[:：=][ \t\u3000]*[^\s{\[]"#).expect("built-in pattern"),
             camel: Regex::new(r"[a-z][A-Z]").expect("built-in pattern"),
             prefilters,
         })
@@ -259,29 +291,42 @@ impl Engine {
         }
     }
 
-    /// `_owns_a_number`: the rest of the line after `end` (characters) holds a number of its own.
-    fn owns_a_number(&self, text: &CharStr, end: usize) -> bool {
-        let stop = text.find_char('\n', end).unwrap_or(text.len());
-        self.number.is_match(text.slice(end, stop))
+    /// Whether what follows a word on its line is a value of the word's own: a number, or a
+    /// key's value.
+    fn owns_a_value(&self, rest_of_line: &str) -> bool {
+        self.number.is_match(rest_of_line) || self.keyed.is_match(rest_of_line)
     }
 
-    /// `KeywordIndex.around`: (keyword, distance, same line) of words just before and after a value.
-    fn around(&self, left: &str, right: &str) -> Vec<(usize, usize, bool)> {
+    /// The rest of the line after `end` (characters) holds a value of the word's own.
+    fn owns_a_value_at(&self, text: &CharStr, end: usize) -> bool {
+        let stop = text.find_char('\n', end).unwrap_or(text.len());
+        self.owns_a_value(text.slice(end, stop))
+    }
+
+    /// `KeywordIndex.around`: (keyword, distance, same line) of words just before and after a
+    /// value. When the value stands alone on its line (`alone`), the line above is its caption
+    /// (`[field 03] 個人番号 / confidence 0.95`, a form's label printed over its boxes): its
+    /// words count as the value's own line's.
+    fn around(&self, left: &str, right: &str, alone: bool) -> Vec<(usize, usize, bool)> {
         let left = CharStr::new(unescape_json(left));
         let right = CharStr::new(unescape_json(right));
         let n = left.len();
         let last_break = left.rfind_char('\n', 0, n);
+        // a caption over a lone value is the line above; a word there with a value of its own
+        // (`個人番号：…` then another number below) captions nothing
+        let caption_break = if alone { last_break.and_then(|b| left.rfind_char('\n', 0, b)) } else { last_break };
         let first_break = right.find_char('\n', 0);
         let mut hits = Vec::new();
         for (_s, end, kws) in self.find_words(left.as_str()) {
-            let same_line = last_break.is_none_or(|b| end > b);
-            if same_line || !self.owns_a_number(&left, end) {
+            let own_line = last_break.is_none_or(|b| end > b);
+            if own_line || !self.owns_a_value_at(&left, end) {
+                let same_line = own_line || caption_break.is_none_or(|b| end > b);
                 hits.extend(kws.iter().map(|&k| (k, n - end, same_line)));
             }
         }
         for (start, end, kws) in self.find_words(right.as_str()) {
             let same_line = first_break.is_none_or(|b| start < b);
-            if same_line || !self.owns_a_number(&right, end) {
+            if same_line || !self.owns_a_value_at(&right, end) {
                 hits.extend(kws.iter().map(|&k| (k, start, same_line)));
             }
         }
@@ -431,6 +476,11 @@ struct LocalTable {
     header_line: usize,
 }
 
+/// Nothing but spaces, boxes and punctuation: what may share a line with a value that stands alone.
+fn bare(s: &str) -> bool {
+    s.chars().all(|ch| !ch.is_alphanumeric())
+}
+
 /// Streams one document: candidates, context, structure and document evidence.
 pub struct Document {
     e: Arc<Engine>,
@@ -465,6 +515,8 @@ pub struct Document {
     titles: Vec<Option<ContextHit>>,
     /// Per rule: the strongest negative word there (`受注一覧.csv`, a mail about orders).
     negative_titles: Vec<Option<ContextHit>>,
+    /// Strong words searched so far, for values with no word of their own.
+    topics: TopicIndex,
     stats: DocumentStats,
 }
 
@@ -514,6 +566,7 @@ impl Document {
             row_cache: Vec::new(),
             titles: Vec::new(),
             negative_titles: Vec::new(),
+            topics: TopicIndex::default(),
             stats: DocumentStats::default(),
         }
     }
@@ -635,6 +688,7 @@ impl Document {
             self.stats.find_ns += nanos(found - t);
             self.stats.examine_ns += nanos(found.elapsed());
             self.next = self.buf_abs + limit;
+            self.topics.forget_before(self.next.saturating_sub(self.e.topic_reach));
             self.trim(limit);
         }
         out
@@ -793,7 +847,7 @@ impl Document {
             self.slots.entry(slot).or_default().add(false, None);
             return;
         }
-        let mut left_len = 0;
+        let (mut left_len, mut right_len) = (0, 0);
         let mut hits: Vec<ContextHit> = if st.kind == "column" {
             self.row_hits(rule, c, st.field_start)
         } else {
@@ -811,7 +865,9 @@ impl Document {
             if let Some(i) = right.find("\n\n") {
                 right.truncate(i);
             }
-            e.around(left, &right)
+            right_len = right.chars().count();
+            let alone = self.stands_alone(c);
+            e.around(left, &right, alone)
                 .into_iter()
                 .filter(|&(k, _, _)| e.keywords[k].rule == rule)
                 .map(|(k, distance, same_line)| ContextHit {
@@ -835,7 +891,7 @@ impl Document {
         let (mut ctx_score, mut reasons, mut positive) = context_score(&hits, &ctx, cr.spec.structure_factor);
         // a table's column says what its values are; the topic is for free text
         if st.kind != "column" && ctx.topic_window > ctx.window && !hits.iter().any(|h| h.weight > 0.0) {
-            if let Some(topic) = self.topic(rule, c.start - left_len, c.start) {
+            if let Some(topic) = self.topic(rule, c, c.start - left_len, right_len) {
                 hits.push(topic);
                 (ctx_score, reasons, positive) = context_score(&hits, &ctx, cr.spec.structure_factor);
             }
@@ -900,6 +956,20 @@ impl Document {
         });
     }
 
+    /// Whether nothing but spaces, boxes and punctuation shares the value's line with it.
+    fn stands_alone(&self, c: &Candidate) -> bool {
+        let Some(line_start) = self.line_start.checked_sub(self.buf_abs) else { return false };
+        if c.start - line_start > ALONE_MARGIN {
+            return false;
+        }
+        let after = self.buf.slice(c.end, c.end + ALONE_MARGIN + 1);
+        let Some(stop) = after.find('\n') else {
+            return c.end + after.chars().count() == self.buf.len() && bare(after);
+            // the end of the text
+        };
+        bare(self.buf.slice(line_start, c.start)) && bare(&after[..stop])
+    }
+
     /// Context words in a table row: the row's other cells, searched once per row.
     fn row_hits(&mut self, rule: usize, c: &Candidate, line_start: usize) -> Vec<ContextHit> {
         let e = Arc::clone(&self.e);
@@ -936,27 +1006,68 @@ impl Document {
         out
     }
 
-    /// The nearest strong positive word before the context window: what the conversation is about.
-    fn topic(&self, rule: usize, before: usize, value_start: usize) -> Option<ContextHit> {
+    /// What the conversation is about: the nearest strong positive word outside the value's
+    /// context window (`before`: where its left context starts; `right_len`: how far its right
+    /// context reaches), within `topic_window` before or after it.
+    fn topic(&mut self, rule: usize, c: &Candidate, before: usize, right_len: usize) -> Option<ContextHit> {
         let ctx = self.e.rules[rule].spec.context;
-        let start = before.saturating_sub(ctx.topic_window - ctx.window);
-        let mut best = None;
-        for (_s, end, kws) in self.e.find_words(self.buf.slice(start, before)) {
-            for &k in kws {
-                let kw = &self.e.keywords[k];
-                if kw.rule == rule && kw.weight >= TOPIC_MIN_WEIGHT {
-                    best = Some(ContextHit {
-                        kind: "topic".into(),
-                        word: kw.word.clone(),
-                        weight: kw.weight,
-                        distance: value_start - start - end,
-                        structural: true,
-                        scale: ctx.topic_factor,
-                    });
+        let (start, end) = (self.buf_abs + c.start, self.buf_abs + c.end);
+        self.search_topics(
+            start.saturating_sub(ctx.topic_window),
+            (end + ctx.topic_window).min(self.buf_abs + self.buf.len()),
+        );
+        let e = Arc::clone(&self.e);
+        // the strongest word wins (個人番号 over the 12桁 after it), then the nearer one; a tie
+        // goes to the word before (a question, then its answer)
+        let back = self
+            .topics
+            .before(start.saturating_sub(ctx.topic_window), self.buf_abs + before)
+            .map(|w| (w, start - w.end));
+        let ahead = self.topics.after(end + right_len, end + ctx.topic_window).map(|w| (w, w.start - end));
+        let mut best: Option<(usize, usize)> = None;
+        for (w, distance) in back.chain(ahead) {
+            for &k in w.keywords.iter().filter(|&&k| e.keywords[k].rule == rule) {
+                let better = best.is_none_or(|(b, d)| {
+                    let (kw, bw) = (e.keywords[k].weight, e.keywords[b].weight);
+                    kw > bw || (kw == bw && distance < d)
+                });
+                if better {
+                    best = Some((k, distance));
                 }
             }
         }
-        best
+        let (k, distance) = best?;
+        let kw = &e.keywords[k];
+        Some(ContextHit {
+            kind: "topic".into(),
+            word: kw.word.clone(),
+            weight: kw.weight,
+            distance,
+            structural: true,
+            scale: ctx.topic_factor,
+        })
+    }
+
+    /// Search the text in `reach..to` (absolute) not searched yet for strong positive words:
+    /// each piece of a document is searched once, however many values look, and only where a
+    /// value looks (text before `reach` is beyond every later value's topic window).
+    fn search_topics(&mut self, reach: usize, to: usize) {
+        let done = self.topics.searched_to().max(self.buf_abs).max(reach);
+        if to <= done {
+            return;
+        }
+        let from = done.saturating_sub(self.e.longest_word).max(self.buf_abs) - self.buf_abs;
+        let text = self.buf.slice(from, to - self.buf_abs);
+        let e = Arc::clone(&self.e);
+        let mut found = Vec::new();
+        for (s, en, i) in e.topic_index.find(text) {
+            let strong = e.topic_entries[i].clone();
+            let (ws, we) = (from + s, from + en);
+            let stop = self.buf.find_char('\n', we).unwrap_or(self.buf.len());
+            let owns_number = e.owns_a_value(self.buf.slice(we, stop));
+            found.push(TopicWord { start: self.buf_abs + ws, end: self.buf_abs + we, keywords: strong, owns_number });
+        }
+        self.topics.add(to, found);
     }
 
     fn settle(&mut self, count: usize) -> Vec<Finding> {

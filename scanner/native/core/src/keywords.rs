@@ -14,6 +14,8 @@ pub type Hit = (usize, usize, usize);
 #[derive(Debug)]
 pub struct KeywordIndex {
     automaton: Option<AhoCorasick>,
+    /// Every occurrence, overlapping (the longest of each start kept), or only the leftmost-longest ones.
+    overlapping: bool,
 }
 
 /// An automaton that could not be built (too many or too long words).
@@ -23,14 +25,23 @@ pub struct KeywordError(pub String);
 impl KeywordIndex {
     /// The index of `forms` (already folded; blank ones are skipped by the caller).
     pub fn new(forms: &[String]) -> Result<Self, KeywordError> {
+        // every occurrence, overlapping: the longest is chosen below
+        Self::build(forms, MatchKind::Standard)
+    }
+
+    /// An index that reports only the leftmost-longest occurrences: for long texts searched
+    /// whole (a conversation's topic words), where its prefilter skips most of the text.
+    pub fn leftmost_longest(forms: &[String]) -> Result<Self, KeywordError> {
+        Self::build(forms, MatchKind::LeftmostLongest)
+    }
+
+    fn build(forms: &[String], kind: MatchKind) -> Result<Self, KeywordError> {
+        let overlapping = kind == MatchKind::Standard;
         if forms.is_empty() {
-            return Ok(Self { automaton: None });
+            return Ok(Self { automaton: None, overlapping });
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard) // every occurrence, overlapping: the longest is chosen below
-            .build(forms)
-            .map_err(|e| KeywordError(e.to_string()))?;
-        Ok(Self { automaton: Some(ac) })
+        let ac = AhoCorasickBuilder::new().match_kind(kind).build(forms).map_err(|e| KeywordError(e.to_string()))?;
+        Ok(Self { automaton: Some(ac), overlapping })
     }
 
     /// All (start, end, entry) occurrences in `text`, offsets in characters of `text`.
@@ -40,8 +51,11 @@ impl KeywordIndex {
             return Vec::new();
         }
         let folded = fold(text);
-        let mut hits: Vec<Hit> =
-            ac.find_overlapping_iter(&folded).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect();
+        let mut hits: Vec<Hit> = if self.overlapping {
+            ac.find_overlapping_iter(&folded).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
+        } else {
+            ac.find_iter(&folded).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
+        };
         if hits.is_empty() {
             return hits;
         }

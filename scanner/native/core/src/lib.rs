@@ -14,6 +14,7 @@
 //! - [`evidence`]: what all values of one slot (column, key, label, free text) say of each
 //! - [`fold`]: length-preserving folding of case and width, for keyword matching
 //! - [`keywords`]: one Aho-Corasick automaton over every context word
+//! - [`topic`]: the strong words of a document by position, for values with none of their own
 //! - [`fingerprint`]: masking and the keyed HMAC-SHA256 fingerprint, the only forms in which
 //!   a number leaves the process
 
@@ -33,3 +34,4 @@ pub mod sample;
 pub mod scorer;
 pub mod structure;
 pub mod textscan;
+pub mod topic;
