@@ -69,6 +69,8 @@ def scan_stream(
                     if item.source is not None:
                         line, column = item.source(finding.line, finding.column)
                         finding = finding._replace(line=line, column=column)
+                    if item.via:
+                        finding = finding._replace(reasons=(*finding.reasons, *item.via))
                     yield finding_record(path, join_member(item.member, place), finding)
             if item.problem is not None:
                 yield not_scanned_record(path, item.problem.member, item.problem.reason, item.problem.detail)

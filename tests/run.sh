@@ -13,6 +13,10 @@ command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing="$missing mosquitto"
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing="$missing nats-server"
 [ -e /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$missing rabbitmq-server"
+# OCR (images, scans): Tesseract's Japanese and orientation data, and Japanese fonts the tests render with
+[ -e /usr/share/tesseract-ocr/5/tessdata/jpn.traineddata ] || missing="$missing tesseract-ocr tesseract-ocr-jpn"
+[ -e /usr/share/tesseract-ocr/5/tessdata/osd.traineddata ] || missing="$missing tesseract-ocr-osd"
+[ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing="$missing fonts-ipafont-gothic fonts-ipafont-mincho"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

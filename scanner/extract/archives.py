@@ -87,11 +87,19 @@ def zip_members(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
             if files > ctx.limits.max_files:
                 yield Unscanned(ctx.member, "limit:max_files", f"more than {ctx.limits.max_files} members")
                 return
-            yield from _zip_member(zf, info, ctx.child(name or f"member-{n}"))
+            yield from zip_member(zf, info, ctx.child(name or f"member-{n}"))
 
 
-def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, child: Context) -> Iterator[Item]:
-    """One zip member; whatever is wrong with it is reported on it alone."""
+def media_members(zf: zipfile.ZipFile, ctx: Context, folders: tuple[str, ...]) -> Iterator[Item]:
+    """The files an office document embeds under ``folders`` (pictures, screenshots, scans),
+    each extracted by its kind and named by its path (``word/media/image3.jpeg``)."""
+    for info in zf.infolist():
+        if info.filename.startswith(folders) and not info.filename.endswith("/"):
+            yield from zip_member(zf, info, ctx.child(info.filename))
+
+
+def zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, child: Context) -> Iterator[Item]:
+    """One zip member, extracted by its kind; whatever is wrong with it is reported on it alone."""
     if is_encrypted(info):
         yield Unscanned(child.member, "encrypted", "encrypted zip member")
         return

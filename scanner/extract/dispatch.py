@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 from scanner.detect.segments import RawText, Segment
-from scanner.extract import archives, legacy, mail, markup, odf, ooxml, pdf
+from scanner.extract import archives, images, legacy, mail, markup, odf, ooxml, pdf
 from scanner.extract.errors import budget_spent, reports_item_limit, unscanned
 from scanner.extract.filetype import Kind, sniff_kind
 from scanner.extract.parts import Context, Item, TextPart, Unscanned
@@ -57,6 +57,7 @@ def _extractors() -> dict[Kind, Extractor]:
             Kind.SEVEN_Z: legacy.sevenzip_members,
             Kind.MAIL: mail.message_parts,
             Kind.MBOX: mail.mbox_messages,
+            Kind.IMAGE: images.image_text,
         }
     )
     return table

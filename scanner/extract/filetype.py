@@ -33,6 +33,7 @@ class Kind(Enum):
     XML = "xml"
     MAIL = "mail"
     MBOX = "mbox"
+    IMAGE = "image"
 
 
 _MAIL_HEADER = regex.compile(
@@ -61,6 +62,27 @@ def _zip_kind(stream: BinaryIO) -> Kind:
     return Kind.ZIP
 
 
+_IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*",
+)
+"""PNG, JPEG, GIF, TIFF (both byte orders)."""
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif")
+"""ISO media ``ftyp`` brands of HEIF/HEIC (phones' photos) and AVIF."""
+_BMP_INFO_SIZES = (12, 40, 52, 56, 64, 108, 124)
+"""Sizes of the BMP info headers; checked so that text starting with ``BM`` stays text."""
+
+
+def is_image(head: bytes) -> bool:
+    """Whether ``head`` (a file's first bytes) starts an image format OCR reads."""
+    if head.startswith(_IMAGE_MAGIC):
+        return True
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return True
+    return head[:2] == b"BM" and len(head) >= 18 and int.from_bytes(head[14:18], "little") in _BMP_INFO_SIZES
+
+
 def sniff_kind(stream: BinaryIO) -> Kind:
     """The kind of a seekable stream positioned at its start (left at its start)."""
     head = stream.read(SNIFF_HEAD)
@@ -83,6 +105,8 @@ def sniff_kind(stream: BinaryIO) -> Kind:
         return Kind.SEVEN_Z
     if head[257:262] == b"ustar":
         return Kind.TAR
+    if is_image(head):
+        return Kind.IMAGE
     text = head.lstrip(b"\xef\xbb\xbf")
     if text.startswith(b"From ") and _MAIL_HEADER.search(text):
         return Kind.MBOX

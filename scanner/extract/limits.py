@@ -32,6 +32,12 @@ class Limits(StrictModel):
     """Seconds one top-level item may take; its worker is killed a little after."""
     max_memory: Size = Field(2048 * MiB, gt=0)
     """Address space of a scanning worker process; a parser that needs more is stopped."""
+    max_image_pixels: int = Field(80_000_000, gt=0)
+    """An image (or a rendered PDF page) with more pixels than this is not decoded: a decompression bomb."""
+    max_ocr_pages: int = Field(100, ge=0)
+    """Images and text-less PDF pages of one top-level item read by OCR at most; 0 turns OCR off."""
+    max_ocr_page_time: Duration = Field(60.0, gt=0)
+    """Seconds OCR may spend on one image or page (the item as a whole stays within max_scan_time)."""
 
 
 class LimitExceeded(Exception):
@@ -50,6 +56,7 @@ class Budget:
     limits: Limits
     extracted: int = 0
     deadline: float = field(default=0.0)
+    ocr_pages: int = 0
 
     def __post_init__(self) -> None:
         if not self.deadline:
@@ -61,6 +68,13 @@ class Budget:
         if self.extracted > self.limits.max_scan_size:
             raise LimitExceeded("max_scan_size", f"more than {self.limits.max_scan_size} bytes extracted")
         self.check_time()
+
+    def take_ocr_page(self) -> None:
+        """Account one more image or page for OCR; raise when over ``max_ocr_pages`` or the time."""
+        self.check_time()
+        if self.ocr_pages >= self.limits.max_ocr_pages:
+            raise LimitExceeded("max_ocr_pages", f"more than {self.limits.max_ocr_pages} images or pages for OCR")
+        self.ocr_pages += 1
 
     def check_time(self) -> None:
         """Raise when the item's time is up."""

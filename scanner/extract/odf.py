@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, iterparse
 
+from scanner.extract.archives import media_members
 from scanner.extract.cells import cell_line
 from scanner.extract.errors import from_parser, unscanned
 from scanner.extract.parts import Context, Item, TextPart, Unscanned, text_lines
@@ -129,6 +130,7 @@ def odf_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
 
         part.segments = text_lines(lines())
         yield part
+        yield from media_members(zf, ctx, ("Pictures/",))
 
 
 def _manifest_encrypted(zf: zipfile.ZipFile, ctx: Context) -> bool:

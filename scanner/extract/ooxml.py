@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 from xml.etree.ElementTree import iterparse
 
+from scanner.extract.archives import media_members
 from scanner.extract.cells import cell_line
 from scanner.extract.errors import Encrypted, from_parser, unscanned
 from scanner.extract.parts import Context, Item, TextPart, Unscanned, join_member, text_lines
@@ -171,7 +172,7 @@ def _part_lines(zf: zipfile.ZipFile, name: str, ns: str, ctx: Context, part: Tex
         part.problem = unscanned(part.member, exc)
 
 
-def _xml_parts(stream: BinaryIO, ctx: Context, names, ns: str, label) -> Iterator[Item]:
+def _xml_parts(stream: BinaryIO, ctx: Context, names, ns: str, label, media: str) -> Iterator[Item]:
     zf = _open_zip(stream, ctx)
     if isinstance(zf, Unscanned):
         yield zf
@@ -181,6 +182,7 @@ def _xml_parts(stream: BinaryIO, ctx: Context, names, ns: str, label) -> Iterato
             part = TextPart(join_member(ctx.member, label(name)), ())
             part.segments = text_lines(_part_lines(zf, name, ns, ctx, part))
             yield part
+        yield from media_members(zf, ctx, (media,))
 
 
 def _slide_number(name: str) -> int:
@@ -191,7 +193,7 @@ def _slide_number(name: str) -> int:
 def docx_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
     """Body, headers, footers, foot/endnotes and comments of a Word document."""
     yield from _xml_parts(
-        stream, ctx, lambda zf: [n for n in zf.namelist() if DOCX_PARTS.match(n)], W, lambda n: n
+        stream, ctx, lambda zf: [n for n in zf.namelist() if DOCX_PARTS.match(n)], W, lambda n: n, "word/media/"
     )
 
 
@@ -205,7 +207,7 @@ def pptx_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
     def label(name: str) -> str:
         return f"{'notes' if 'notes' in name else 'slide'}{_slide_number(name)}"
 
-    yield from _xml_parts(stream, ctx, names, A, label)
+    yield from _xml_parts(stream, ctx, names, A, label, "ppt/media/")
 
 
 # ---- xlsx -----------------------------------------------------------------------
@@ -481,3 +483,4 @@ def xlsx_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
             part = TextPart(ctx.member, (), locator, titles=(name,))  # the sheet's name says what it holds
             part.segments = text_lines(_sheet_lines(zf, path, strings, locator, ctx, part))
             yield part
+        yield from media_members(zf, ctx, ("xl/media/",))

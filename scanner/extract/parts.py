@@ -39,6 +39,8 @@ class TextPart:
     it can only raise its values, as a signature's TEL must not lower an attachment's."""
     problem: Unscanned | None = field(default=None)
     """Set when producing the segments failed part way (what was read is still scanned)."""
+    via: tuple[str, ...] = ()
+    """How the text was read when not from the file's own text (``ocr``): added to its findings' reasons."""
 
 
 Item = TextPart | Unscanned

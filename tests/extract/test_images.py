@@ -1,0 +1,179 @@
+"""Images and scans: read by OCR into the same engine, or reported not scanned, never clean."""
+
+from __future__ import annotations
+
+import io
+import random
+import subprocess
+import sys
+
+import docx
+import pytest
+from PIL import Image
+
+from scanner.audit import scan_file
+from scanner.detect.finding import Confidence
+from scanner.extract import ocr
+from scanner.extract.filetype import Kind, sniff_kind
+from scanner.extract.limits import Limits
+from scanner.report.records import FileDone, record_dict
+from tests.conftest import make_number
+from tests.imaging import need_ocr, page, phone_photo, to_bytes
+
+RNG = random.Random(12)
+N = make_number(RNG)
+OFF = Limits(max_ocr_pages=0)
+
+
+def records(engine, path, limits=Limits()):
+    return [record_dict(r) for r in scan_file(engine, str(path), Confidence.LOW, limits) if not isinstance(r, FileDone)]
+
+
+def form(n=N, dpi=300):
+    return page(["給与所得者の扶養控除等（異動）申告書", f"氏名 山田 太郎　　個人番号 {n[:4]} {n[4:8]} {n[8:]}",
+                 "電話番号 03-1234-5678"], dpi=dpi)
+
+
+def _docx_with_picture(path, img):
+    document = docx.Document()
+    document.add_paragraph("申告書の写しを添付します。")
+    document.add_picture(io.BytesIO(to_bytes(img, "PNG")))
+    document.save(path)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF", "BMP", "GIF", "WEBP"])
+def test_each_image_format_is_sniffed_as_an_image(fmt):
+    img = Image.new("RGB", (80, 40), "white")
+    assert sniff_kind(io.BytesIO(to_bytes(img, fmt))) is Kind.IMAGE
+
+
+def test_text_starting_with_bm_stays_text():
+    assert sniff_kind(io.BytesIO("BM部 個人番号一覧\n".encode())) is Kind.TEXT
+
+
+def test_an_image_with_ocr_off_is_not_scanned_and_says_why(engine, tmp_path):
+    path = tmp_path / "card.png"
+    path.write_bytes(to_bytes(Image.new("L", (400, 200), 255), "PNG"))
+    assert records(engine, path, OFF) == [
+        {"type": "not_scanned", "path": str(path), "member": None, "reason": "unsupported",
+         "detail": "image: OCR off (limits.max_ocr_pages = 0)"}
+    ]
+
+
+def test_a_pdf_page_without_a_text_layer_with_ocr_off_is_not_scanned_by_page(engine, tmp_path):
+    path = tmp_path / "scan.pdf"
+    form().save(path, resolution=300)
+    [rec] = records(engine, path, OFF)
+    assert (rec["type"], rec["member"], rec["reason"]) == ("not_scanned", "page 1", "unsupported")
+    assert rec["detail"].startswith("page 1 has no text layer")
+
+
+def test_a_docx_screenshot_with_ocr_off_is_not_scanned_by_its_media_path(engine, tmp_path):
+    path = tmp_path / "memo.docx"
+    _docx_with_picture(path, form())
+    [rec] = [r for r in records(engine, path, OFF) if r["type"] == "not_scanned"]
+    assert (rec["member"], rec["reason"]) == ("word/media/image1.png", "unsupported")
+
+
+def test_without_ocr_installed_an_image_says_what_to_install(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(ocr, "TESSDATA_DIRS", ())
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # no language data there
+    ocr.unavailable.cache_clear()
+    try:
+        path = tmp_path / "card.png"
+        path.write_bytes(to_bytes(Image.new("L", (400, 200), 255), "PNG"))
+        [rec] = records(engine, path)
+    finally:
+        ocr.unavailable.cache_clear()
+    assert rec["reason"] == "unsupported"
+    assert "tesseract-ocr-jpn" in rec["detail"]
+
+
+def test_tiny_images_such_as_icons_are_neither_read_nor_reported(engine, tmp_path):
+    path = tmp_path / "icon.png"
+    path.write_bytes(to_bytes(Image.new("L", (32, 32), 255), "PNG"))
+    assert records(engine, path, OFF) == []
+
+
+def test_an_image_over_max_image_pixels_is_a_limit_not_decoded(engine, tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(to_bytes(Image.new("1", (6000, 6000), 1), "PNG"))  # 36 Mpx in a few kB
+    [rec] = records(engine, path, Limits(max_image_pixels=10_000_000))
+    assert rec["reason"] == "limit:max_image_pixels"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_a_300_dpi_scanned_form_is_read_by_ocr_and_found_high(engine, tmp_path, fmt):
+    need_ocr()
+    path = tmp_path / f"申告書.{fmt.lower()}"
+    path.write_bytes(to_bytes(form(), fmt, **({"quality": 75} if fmt == "JPEG" else {})))
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [(r["masked"][-4:], r["confidence"]) for r in found] == [(N[-4:], "high")]
+    assert "ocr" in found[0]["reasons"]
+
+
+def test_a_phone_photo_of_a_form_is_read(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "IMG_0001.jpg"
+    phone_photo(form(), random.Random(3), degrees=6).save(path, quality=60)
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [r["masked"][-4:] for r in found] == [N[-4:]]
+    assert found[0]["confidence"] in ("medium", "high")
+
+
+def test_a_multi_page_tiff_is_read_page_by_page(engine, tmp_path):
+    need_ocr()
+    other = make_number(RNG)
+    path = tmp_path / "fax.tiff"
+    first, second = form(), form(other)
+    first.save(path, save_all=True, append_images=[page(["送付状"]), second], compression="tiff_lzw")
+    found = {r["masked"][-4:]: r["member"] for r in records(engine, path) if r["type"] == "finding"}
+    assert found == {N[-4:]: "page 1", other[-4:]: "page 3"}
+
+
+def test_an_image_only_pdf_is_rendered_and_read_by_page(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "scan.pdf"
+    page(["FAX送信票"]).save(path, resolution=300, save_all=True, append_images=[form(dpi=200)])
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [(r["member"], r["masked"][-4:], r["confidence"]) for r in found] == [("page 2", N[-4:], "high")]
+
+
+def test_a_docx_with_an_embedded_screenshot_finds_the_number_in_its_media(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "memo.docx"
+    _docx_with_picture(path, form())
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [(r["member"], r["masked"][-4:]) for r in found] == [("word/media/image1.png", N[-4:])]
+
+
+def test_images_beyond_max_ocr_pages_are_limit_records(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "fax.tiff"
+    blank = page(["送付状"])
+    blank.save(path, save_all=True, append_images=[blank, blank])
+    recs = records(engine, path, Limits(max_ocr_pages=2))
+    assert [(r["member"], r["reason"]) for r in recs] == [("page 3", "limit:max_ocr_pages")]
+
+
+def test_a_receipt_with_a_jan_code_and_phone_numbers_has_no_high_finding(engine, tmp_path):
+    need_ocr()
+    jan = "4901234567894"
+    order = make_number(random.Random(99))  # check-digit valid: an order slip's number, not a My Number
+    path = tmp_path / "receipt.png"
+    receipt = page(["領収書", "株式会社サンプル商店 TEL 03-1234-5678", f"JAN {jan}", f"注文番号 {order}",
+                    "合計 ¥1,280"], width_in=3.2)
+    path.write_bytes(to_bytes(receipt, "PNG"))
+    assert not [r for r in records(engine, path) if r["type"] == "finding" and r["confidence"] == "high"]
+
+
+def test_the_cli_says_in_one_line_that_an_image_was_not_read_and_fails_when_asked(tmp_path, cli_env):
+    path = tmp_path / "card.png"
+    path.write_bytes(to_bytes(Image.new("L", (400, 200), 255), "PNG"))
+    config = tmp_path / "ocr-off.toml"
+    config.write_text("[limits]\nmax_ocr_pages = 0\n")
+    cmd = [sys.executable, "-m", "scanner", "scan", str(path), "--config", str(config)]
+    done = subprocess.run([*cmd, "--fail-on-unscanned"], env=cli_env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    said = [line for line in (done.stdout + done.stderr).splitlines() if "OCR off" in line]
+    assert len(said) == 1 and "card.png" in said[0]
