@@ -69,3 +69,19 @@ def to_bytes(img: Image.Image, fmt: str, **options) -> bytes:
     out = io.BytesIO()
     img.save(out, fmt, **options)
     return out.getvalue()
+
+
+def boxed_form(n: str, dpi: int = 300, title: str = "給与所得者の扶養控除等（異動）申告書", name: str = "山田 太郎") -> Image.Image:
+    """A form whose number is written one digit per printed box, as 扶養控除等申告書 has it:
+    the label on the line above the twelve boxes."""
+    img = page([title, f"氏名　{name}", "個人番号", ""], dpi=dpi)
+    draw = ImageDraw.Draw(img)
+    size = round(11 * POINT * dpi)
+    box = round(size * 1.5)
+    x0, y0 = round(0.8 * dpi), img.height - round(0.8 * dpi) - box // 2
+    f = font(size)
+    for i, d in enumerate(n):
+        x = x0 + i * box
+        draw.rectangle((x, y0, x + box, y0 + box), outline=0, width=max(1, dpi // 150))
+        draw.text((x + box // 4, y0 + box // 6), d, font=f, fill=0)
+    return img

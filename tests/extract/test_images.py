@@ -18,7 +18,7 @@ from scanner.extract.filetype import Kind, sniff_kind
 from scanner.extract.limits import Limits
 from scanner.report.records import FileDone, record_dict
 from tests.conftest import make_number
-from tests.imaging import need_ocr, page, phone_photo, to_bytes
+from tests.imaging import boxed_form, need_ocr, page, phone_photo, to_bytes
 
 RNG = random.Random(12)
 N = make_number(RNG)
@@ -177,3 +177,27 @@ def test_the_cli_says_in_one_line_that_an_image_was_not_read_and_fails_when_aske
     assert done.returncode == 2
     said = [line for line in (done.stdout + done.stderr).splitlines() if "OCR off" in line]
     assert len(said) == 1 and "card.png" in said[0]
+
+
+def test_a_page_fed_in_sideways_is_turned_upright_and_read(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "sideways.png"
+    form().rotate(90, expand=True).save(path)
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [(r["masked"][-4:], r["confidence"]) for r in found] == [(N[-4:], "high")]
+
+
+@pytest.mark.parametrize("degrees", [-9, -4, 3, 8])
+def test_the_tilt_of_a_page_is_measured_to_half_a_degree(degrees):
+    tilted = form().rotate(degrees, expand=True, fillcolor=235)
+    assert abs(ocr.skew_angle(tilted) + degrees) <= 0.5
+
+
+@pytest.mark.parametrize("dpi", [300, 200])
+def test_digits_written_one_per_printed_box_are_read_under_the_label_above(engine, tmp_path, dpi):
+    need_ocr()
+    n = "043419254127"  # check digit computed: 0434 1925 412 -> 7
+    path = tmp_path / "申告書.png"
+    boxed_form(n, dpi).save(path)
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [(r["masked"][-4:], r["confidence"]) for r in found] == [(n[-4:], "high")]

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -30,7 +30,7 @@ from scanner.privacy.fingerprint import Fingerprinter  # noqa: E402
 from scanner.report.records import FindingRecord  # noqa: E402
 from scanner.rules.loader import load_ruleset  # noqa: E402
 from tests.conftest import make_number  # noqa: E402
-from tests.imaging import font, page, phone_photo  # noqa: E402
+from tests.imaging import boxed_form, page, phone_photo  # noqa: E402
 
 LABELS = ["個人番号", "マイナンバー", "個人番号（マイナンバー）", "本人の個人番号", "配偶者の個人番号"]
 TITLES = ["給与所得者の扶養控除等（異動）申告書", "マイナンバー提供書", "個人番号届出書", "従業員情報登録票"]
@@ -51,21 +51,6 @@ def form_lines(n: str, rng: random.Random) -> list[str]:
             f"氏名　{rng.choice(NAMES)}", f"{rng.choice(LABELS)}　{written(n, rng)}",
             f"住所　東京都千代田区丸の内{rng.randint(1, 3)}-{rng.randint(1, 9)}-{rng.randint(1, 20)}",
             f"電話番号　03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"]
-
-
-def boxed_form(n: str, rng: random.Random, dpi: int) -> Image.Image:
-    """A form whose number is written one digit per printed box, as 扶養控除等申告書 has it."""
-    img = page([rng.choice(TITLES), f"氏名　{rng.choice(NAMES)}", "個人番号", ""], dpi=dpi)
-    draw = ImageDraw.Draw(img)
-    size = round(11 / 72 * dpi)
-    box = round(size * 1.5)
-    x0, y0 = round(0.8 * dpi), img.height - round(0.8 * dpi) - box // 2
-    f = font(size)
-    for i, d in enumerate(n):
-        x = x0 + i * box
-        draw.rectangle((x, y0, x + box, y0 + box), outline=0, width=max(1, dpi // 150))
-        draw.text((x + box // 4, y0 + box // 6), d, font=f, fill=0)
-    return img
 
 
 def distractor(rng: random.Random, dpi: int) -> Image.Image:
@@ -105,7 +90,9 @@ Condition = Callable[[str | None, random.Random], tuple[Image.Image, str]]
 def _draw(n: str | None, rng: random.Random, dpi: int) -> Image.Image:
     if n is None:
         return distractor(rng, dpi)
-    return boxed_form(n, rng, dpi) if rng.random() < 0.25 else page(form_lines(n, rng), dpi=dpi)
+    if rng.random() < 0.25:
+        return boxed_form(n, dpi, title=rng.choice(TITLES), name=rng.choice(NAMES))
+    return page(form_lines(n, rng), dpi=dpi)
 
 
 CONDITIONS: dict[str, Condition] = {
@@ -136,7 +123,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", help="write the images here (default: a temporary directory)")
     args = ap.parse_args()
-    engine = Engine(load_ruleset(), Fingerprinter("ocr-quality"))
+    fingerprinter = Fingerprinter("ocr-quality")
+    engine = Engine(load_ruleset(), fingerprinter)
     out = Path(args.keep or tempfile.mkdtemp(prefix="ocr-quality-"))
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
@@ -161,7 +149,7 @@ def main() -> int:
                 for r in found:
                     fp[r.confidence.label] += 1
                 continue
-            mine = [r for r in found if r.fingerprint == engine.fingerprinter.fingerprint(n.encode())]
+            mine = [r for r in found if r.fingerprint == fingerprinter(n)]
             best = max((r.confidence for r in mine), default=None)
             if best is None:
                 hits["missed"] += 1
