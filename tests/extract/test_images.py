@@ -201,3 +201,33 @@ def test_digits_written_one_per_printed_box_are_read_under_the_label_above(engin
     boxed_form(n, dpi).save(path)
     found = [r for r in records(engine, path) if r["type"] == "finding"]
     assert [(r["masked"][-4:], r["confidence"]) for r in found] == [(n[-4:], "high")]
+
+
+def test_a_phones_heic_photo_is_read(engine, tmp_path):
+    need_ocr()
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    path = tmp_path / "IMG_0002.HEIC"
+    form().convert("RGB").save(path, "HEIF", quality=90)
+    assert sniff_kind(io.BytesIO(path.read_bytes())) is Kind.IMAGE
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [(r["masked"][-4:], r["confidence"]) for r in found] == [(N[-4:], "high")]
+
+
+def test_an_image_in_a_zip_in_a_mail_is_read_and_named_by_its_path(engine, tmp_path):
+    need_ocr()
+    import zipfile
+    from email.message import EmailMessage
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("scans/申告書.png", to_bytes(form(), "PNG"))
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "hr@example.jp", "staff@example.jp", "書類の送付"
+    msg.set_content("添付をご確認ください。")
+    msg.add_attachment(inner.getvalue(), maintype="application", subtype="zip", filename="scans.zip")
+    path = tmp_path / "mail.eml"
+    path.write_bytes(msg.as_bytes())
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [(r["member"], r["masked"][-4:]) for r in found] == [("scans.zip/scans/申告書.png", N[-4:])]
