@@ -26,13 +26,19 @@ OCR_REASON = "ocr"
 """Added to the reasons of findings in text read by OCR."""
 
 
-def ocr_off(ctx: Context, what: str) -> Unscanned | None:
-    """The record for ``what`` when OCR will not read it here (off, or not installed), else None."""
+def holds_text(width: int, height: int) -> bool:
+    """Whether an image this large can hold a legible number (see ``MIN_TEXT_SIDE``)."""
+    return width >= MIN_TEXT_SIDE[0] and height >= MIN_TEXT_SIDE[1]
+
+
+def ocr_off(ctx: Context, member: str | None, what: str) -> Unscanned | None:
+    """The record for ``what`` (at ``member``) when OCR will not read it here (off, or not
+    installed), else None."""
     if ctx.limits.max_ocr_pages == 0:
-        return Unscanned(ctx.member, "unsupported", f"{what}: OCR off (limits.max_ocr_pages = 0)")
+        return Unscanned(member, "unsupported", f"{what}: OCR off (limits.max_ocr_pages = 0)")
     why = ocr.unavailable()
     if why is not None:
-        return Unscanned(ctx.member, "unsupported", f"{what}: {why}")
+        return Unscanned(member, "unsupported", f"{what}: {why}")
     return None
 
 
@@ -70,9 +76,9 @@ def image_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
     except Exception as exc:  # noqa: BLE001 - an image Pillow cannot open is corrupt or of a kind it lacks
         yield unscanned(ctx.member, exc)
         return
-    if image.width < MIN_TEXT_SIDE[0] or image.height < MIN_TEXT_SIDE[1]:
+    if not holds_text(*image.size):
         return
-    off = ocr_off(ctx, "image")
+    off = ocr_off(ctx, ctx.member, "image")
     if off is not None:
         yield off
         return
@@ -88,7 +94,7 @@ def image_text(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
 def read_image(image: Image, ctx: Context, member: str | None, what: str) -> Iterator[Item]:
     """One image (a frame, a rendered page) as a part of OCR text; limits and failures become records."""
     width, height = image.size
-    if width < MIN_TEXT_SIDE[0] or height < MIN_TEXT_SIDE[1]:
+    if not holds_text(width, height):
         return
     if width * height > ctx.limits.max_image_pixels:
         yield Unscanned(member, "limit:max_image_pixels", f"{width}x{height} pixels")

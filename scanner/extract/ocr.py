@@ -40,8 +40,6 @@ images are left as they are (measured: enlarging a 200 dpi scan by 1.5 or 2 make
 misread more digits, 18 of 20 numbers right at 1x, 12 of 20 at 2x)."""
 MAX_UPSCALE = 3
 """The largest whole factor a small image is enlarged by."""
-THRESHOLDING = "0"
-"""Tesseract's ``thresholding_method``: 0 global Otsu, 1 LeptonicaOtsu (adaptive), 2 Sauvola (local)."""
 SKEW_RANGE = 12
 """Degrees either way a photo or a scan is searched for its tilt (phones hold up to about 10) ..."""
 SKEW_STEP = 0.2
@@ -116,7 +114,6 @@ def _engines() -> _Engines:
 
     path = _tessdata()
     text = tesserocr.PyTessBaseAPI(path=path, lang=OCR_LANGUAGES, psm=tesserocr.PSM.SINGLE_BLOCK)
-    text.SetVariable("thresholding_method", THRESHOLDING)
     osd = None
     if path and os.path.isfile(os.path.join(path, "osd.traineddata")):
         osd = tesserocr.PyTessBaseAPI(path=path, lang="osd", psm=tesserocr.PSM.OSD_ONLY)
@@ -155,23 +152,18 @@ def read_lines(image: Image, seconds: float, max_pixels: int, what: str = "the i
     after turning it upright the way orientation detection says (a scan fed in sideways or
     upside down; about a tenth of a second a page)."""
     engines = _engines()
-    image = prepare(image, max_pixels)
-    turns = _orientations(engines.osd, image)
-    image = deskew(image.rotate(turns[0], expand=True, fillcolor=255) if turns[0] else image)
-    text = _recognise(engines.text, image, seconds, what)
-    if len(turns) > 1:
-        # orientation detection was unsure: the turn Tesseract reads with most confidence wins
-        best = (engines.text.MeanTextConf(), image, text)
-        for degrees in turns[1:]:
-            turned = deskew(image.rotate(degrees, expand=True, fillcolor=255))
-            reading = _recognise(engines.text, turned, seconds, what)
-            best = max(best, (engines.text.MeanTextConf(), turned, reading), key=lambda b: b[0])
-        _, image, text = best
-        _recognise(engines.text, image, seconds, what)  # the lines below are read off the engine
+    prepared = prepare(image, max_pixels)
+    readings = []
+    for degrees in _orientations(engines.osd, prepared):
+        turned = deskew(prepared.rotate(degrees, expand=True, fillcolor=255) if degrees else prepared)
+        text = _recognise(engines.text, turned, seconds, what)
+        readings.append((engines.text.MeanTextConf(), turned, text, _lines(engines.text)))
+    # when orientation detection was unsure, the turn Tesseract reads with most confidence wins
+    _, image, text, found = max(readings, key=lambda r: r[0])
     # the page's text joins Japanese words as written; the lines' own text spaces them out, so
     # boxed rows are found by line and put back by their letters
     again: dict[str, str] = {}
-    for line, box in _lines(engines.text):
+    for line, box in found:
         if _boxed_row(line):
             digits = _digit_pass(engines.digits, image, box)
             if digits:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any, BinaryIO
 
 from scanner.extract.errors import charge, from_parser, unscanned
-from scanner.extract.images import MIN_TEXT_SIDE, ocr_off, read_image
+from scanner.extract.images import holds_text, ocr_off, read_image
 from scanner.extract.parts import Context, Item, TextPart, Unscanned, join_member, text_lines
 
 _SINGLE_DIGIT = re.compile(r"^\s*[0-9\uFF10-\uFF19]\s*$")
@@ -70,7 +69,7 @@ def pdf_pages(stream: BinaryIO, ctx: Context) -> Iterator[Item]:
             continue
         if text.strip():
             yield charge(TextPart(member, text_lines(join_box_digits(text.splitlines()))), ctx.budget, len(text))
-        yield from _page_images(stream, ctx, reader.pages[n - 1], n, bool(text.strip()), rendered)
+        yield from _page_images(ctx, reader.pages[n - 1], n, bool(text.strip()), rendered)
 
 
 def _image_sizes(resources, depth: int = 0) -> list[tuple[int, int]]:
@@ -81,7 +80,7 @@ def _image_sizes(resources, depth: int = 0) -> list[tuple[int, int]]:
         obj = ref.get_object()
         if obj.get("/Subtype") == "/Image":
             w, h = int(obj.get("/Width", 0)), int(obj.get("/Height", 0))
-            if w >= MIN_TEXT_SIDE[0] and h >= MIN_TEXT_SIDE[1]:
+            if holds_text(w, h):
                 sizes.append((w, h))
         elif obj.get("/Subtype") == "/Form" and depth < MAX_FORM_DEPTH:
             sizes += _image_sizes(obj.get("/Resources"), depth + 1)
@@ -105,20 +104,21 @@ class _Rendered:
         return self.doc[n - 1]
 
 
-def _page_images(stream: BinaryIO, ctx: Context, page, n: int, has_text: bool, rendered: _Rendered) -> Iterator[Item]:
+def _page_images(ctx: Context, page, n: int, has_text: bool, rendered: _Rendered) -> Iterator[Item]:
     """OCR of page ``n``: the whole page when it has no text layer, else each of its images."""
+    member = join_member(ctx.member, f"page {n}")
     try:
         sizes = _image_sizes(page.get("/Resources"))
     except Exception as exc:  # noqa: BLE001 - a broken resource dictionary costs the page's images
-        yield unscanned(join_member(ctx.member, f"page {n}"), from_parser(exc))
+        yield unscanned(member, from_parser(exc))
         return
     if not sizes:
         return  # a blank page, or text only
-    member = join_member(ctx.member, f"page {n}")
     what = f"page {n} has no text layer" if not has_text else f"page {n}: {len(sizes)} image(s) not read"
-    off = ocr_off(replace(ctx, member=member), what)
-    if off is None and _pdfium() is not None:
-        off = Unscanned(member, "unsupported", f"{what}: {_pdfium()}")
+    off = ocr_off(ctx, member, what)
+    no_pdfium = _pdfium()
+    if off is None and no_pdfium is not None:
+        off = Unscanned(member, "unsupported", f"{what}: {no_pdfium}")
     if off is not None:
         yield off
         return
@@ -167,9 +167,4 @@ def _embedded_images(page) -> list:
     """The image objects drawn on a pdfium page that are large enough to hold text."""
     import pypdfium2.raw as raw
 
-    out = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]):
-        w, h = obj.get_px_size()
-        if w >= MIN_TEXT_SIDE[0] and h >= MIN_TEXT_SIDE[1]:
-            out.append(obj)
-    return out
+    return [obj for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]) if holds_text(*obj.get_px_size())]

@@ -964,8 +964,8 @@ impl Document {
         }
         let after = self.buf.slice(c.end, c.end + ALONE_MARGIN + 1);
         let Some(stop) = after.find('\n') else {
+            // no line break within reach: alone only when the text ends there
             return c.end + after.chars().count() == self.buf.len() && bare(after);
-            // the end of the text
         };
         bare(self.buf.slice(line_start, c.start)) && bare(&after[..stop])
     }

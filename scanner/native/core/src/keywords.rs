@@ -13,9 +13,9 @@ pub type Hit = (usize, usize, usize);
 /// The automaton over the folded forms; an entry is the index of a form as given.
 #[derive(Debug)]
 pub struct KeywordIndex {
+    /// Every occurrence, overlapping (`Standard`: the longest of each start kept), or only the
+    /// leftmost-longest ones.
     automaton: Option<AhoCorasick>,
-    /// Every occurrence, overlapping (the longest of each start kept), or only the leftmost-longest ones.
-    overlapping: bool,
 }
 
 /// An automaton that could not be built (too many or too long words).
@@ -36,12 +36,11 @@ impl KeywordIndex {
     }
 
     fn build(forms: &[String], kind: MatchKind) -> Result<Self, KeywordError> {
-        let overlapping = kind == MatchKind::Standard;
         if forms.is_empty() {
-            return Ok(Self { automaton: None, overlapping });
+            return Ok(Self { automaton: None });
         }
         let ac = AhoCorasickBuilder::new().match_kind(kind).build(forms).map_err(|e| KeywordError(e.to_string()))?;
-        Ok(Self { automaton: Some(ac), overlapping })
+        Ok(Self { automaton: Some(ac) })
     }
 
     /// All (start, end, entry) occurrences in `text`, offsets in characters of `text`.
@@ -51,7 +50,7 @@ impl KeywordIndex {
             return Vec::new();
         }
         let folded = fold(text);
-        let mut hits: Vec<Hit> = if self.overlapping {
+        let mut hits: Vec<Hit> = if ac.match_kind() == MatchKind::Standard {
             ac.find_overlapping_iter(&folded).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
         } else {
             ac.find_iter(&folded).map(|m| (m.start(), m.end(), m.pattern().as_usize())).collect()
