@@ -56,6 +56,9 @@ class ServeSettings(StrictModel):
     """On SIGTERM, seconds to finish the files in flight."""
     jobs: int = Field(0, ge=0)
     """Worker processes of the daemon; 0 means one per CPU core."""
+    slow_lane_jobs: int = Field(1, ge=1)
+    """Worker processes, beside ``jobs``, for images, PDFs and files over 32 MiB (OCR is slow:
+    text files never wait behind them)."""
     log_json: bool = False
     """Structured logs as JSON lines on stderr."""
 

@@ -1,9 +1,10 @@
-"""Batches of quiet paths scanned in the daemon's worker pool.
+"""Batches of quiet paths scanned in the daemon's worker pools.
 
 The main loop takes up to ``BATCH_PATHS`` ready paths from the debouncer, drops those
-the state says are unchanged (same identity, same ruleset), scans the rest in forked
-workers (a hostile file costs its worker, never the daemon) and hands each file's
-records to ``FileActions``.
+the state says are unchanged (same identity, same ruleset), sends images, PDFs and large
+files to the slow lane (``slow_lane.py``, its own thread and workers) and scans the rest
+in forked workers (a hostile file costs its worker, never the daemon). Each file's records
+go to ``FileActions``, one file at a time whichever lane scanned it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from scanner.serve.defaults import BATCH_PATHS, IDLE_WAIT
 from scanner.serve.file_actions import FileActions, ScannedFile
 from scanner.serve.metrics import Metrics
 from scanner.serve.runtime import Runtime
+from scanner.serve.slow_lane import SlowLane, takes_slow_lane
 from scanner.sources.watch import Debouncer
 from scanner.state import FileIdentity, StateDB
 from scanner.workers import WorkerLimits, WorkerPool
@@ -34,7 +36,7 @@ class FileScanner(WorkerEngine):
 
 
 class FileScans:
-    """The daemon's main loop over the debouncer, one worker pool per runtime."""
+    """The daemon's loops over the debouncer and the slow lane, one pair of worker pools per runtime."""
 
     def __init__(
         self, debouncer: Debouncer, db: StateDB, metrics: Metrics, actions: FileActions, key: str,
@@ -42,6 +44,9 @@ class FileScans:
     ) -> None:
         self.debouncer, self.db, self.metrics, self.actions, self.key = debouncer, db, metrics, actions, key
         self._heartbeat = heartbeat
+        self.slow_lane = SlowLane()
+        """Outlives a reload: what waits in it is scanned with the new runtime."""
+        self._acting = threading.Lock()  # one file's actions at a time, whichever lane scanned it
 
     def run(self, runtime: Runtime, until: Callable[[], bool]) -> None:
         """Scan ready paths with ``runtime`` until ``until()`` (stop or reload) is true."""
@@ -49,16 +54,58 @@ class FileScans:
         limits = cfg.scan.limits
         scan = FileScanner(runtime.engine.ruleset, self.key, runtime.engine.known, cfg.scan.min_confidence, limits)
         jobs = cfg.jobs or os.cpu_count() or 1
+        worker_limits = WorkerLimits(limits.max_memory, limits.max_scan_time)
         # this process runs threads (watchers, HTTP, reconcile): workers come from a fork server
-        with WorkerPool(jobs, scan, WorkerLimits(limits.max_memory, limits.max_scan_time), "forkserver") as pool:
-            while not until():
-                self._heartbeat()
-                self.metrics.queue.set(len(self.debouncer))
-                batch = self.debouncer.ready(limit=BATCH_PATHS)
-                if not batch:
-                    self.debouncer.wait(IDLE_WAIT)
-                    continue
+        with (
+            WorkerPool(jobs, scan, worker_limits, "forkserver") as pool,
+            WorkerPool(cfg.slow_lane_jobs, scan, worker_limits, "forkserver") as slow_pool,
+        ):
+            slow = threading.Thread(
+                target=self._run_slow_lane, args=(slow_pool, runtime, until, cfg.slow_lane_jobs), name="slow-lane",
+                daemon=True,
+            )
+            slow.start()
+            try:
+                while not until():
+                    self._heartbeat()
+                    self._count_waiting()
+                    batch = self.debouncer.ready(limit=BATCH_PATHS)
+                    if not batch:
+                        self.debouncer.wait(IDLE_WAIT)
+                        continue
+                    self._scan_batch(pool, runtime, self._fast_ones(runtime, batch))
+            finally:
+                self.slow_lane.wake()
+                slow.join()
+
+    def _run_slow_lane(self, pool: WorkerPool, runtime: Runtime, until: Callable[[], bool], jobs: int) -> None:
+        while not until():
+            batch = self.slow_lane.take(jobs, IDLE_WAIT)
+            if batch:
                 self._scan_batch(pool, runtime, batch)
+                self._count_waiting()
+
+    def _count_waiting(self) -> None:
+        waiting = len(self.slow_lane)
+        self.metrics.queue.set(len(self.debouncer) + waiting)
+        self.metrics.slow_lane.set(waiting)
+
+    def _fast_ones(self, runtime: Runtime, batch: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """``batch`` without the paths it hands to the slow lane (checked unchanged first, so a
+        reconcile walk does not open every file to sniff it)."""
+        fast = []
+        for path, source in batch:
+            try:
+                st = os.lstat(path)
+            except OSError:
+                fast.append((path, source))  # the scan's own lstat forgets it
+                continue
+            if stat.S_ISREG(st.st_mode) and not self.db.unchanged(path, FileIdentity.of(st), runtime.ruleset) \
+                    and takes_slow_lane(path, st.st_size):
+                self.slow_lane.put(path, source)
+            else:
+                fast.append((path, source))
+        return fast
 
     def _scan_batch(self, pool: WorkerPool, runtime: Runtime, batch: list[tuple[str, str]]) -> None:
         todo: list[tuple[str, str, FileIdentity]] = []
@@ -84,7 +131,8 @@ class FileScans:
             path, source, ident = next(files)
             self.metrics.duration.observe(time.monotonic() - started)
             started = time.monotonic()
-            self.actions.handle(runtime, ScannedFile.of(path, source, ident, items))
+            with self._acting:
+                self.actions.handle(runtime, ScannedFile.of(path, source, ident, items))
 
 
 def per_file(items: Iterator[ScanItem]) -> Iterator[list[ScanItem]]:

@@ -51,6 +51,10 @@ class Metrics:
         )
         self.not_scanned = Counter("mynumber_dlp_not_scanned", "Items not scanned, by reason", ["reason"], registry=r)
         self.queue = Gauge("mynumber_dlp_queue_depth", "Paths waiting to be scanned", registry=r)
+        self.slow_lane = Gauge(
+            "mynumber_dlp_slow_lane_depth", "Of those, images, PDFs and large files waiting for the slow lane",
+            registry=r,
+        )
         self.duration = Histogram(
             "mynumber_dlp_scan_duration_seconds", "Time to scan one file", buckets=SCAN_BUCKETS, registry=r
         )
