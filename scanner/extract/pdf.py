@@ -125,7 +125,7 @@ def _page_images(ctx: Context, page, n: int, has_text: bool, rendered: _Rendered
     try:
         pdf_page = rendered.page(n)
         if not has_text:
-            yield from read_image(_render(pdf_page, ctx.limits.max_image_pixels), ctx, member, f"page {n}")
+            yield from read_image(_scanned_page(pdf_page, ctx.limits.max_image_pixels), ctx, member, f"page {n}")
             return
         images = _embedded_images(pdf_page)
     except Exception as exc:  # noqa: BLE001 - pdfium failing on a page costs the page
@@ -161,6 +161,20 @@ def _render(page, max_pixels: int):
     if area > max_pixels:
         scale *= (max_pixels / area) ** 0.5
     return page.render(scale=scale, grayscale=True).to_pil()
+
+
+def _scanned_page(page, max_pixels: int):
+    """A text-less page as an image: the pixels of its one image as the scanner wrote them
+    (rendering resamples them: measured 19 of 20 numbers read from the image's own pixels, 17
+    from the page rendered at 300 dpi), else the page rendered."""
+    import pypdfium2.raw as raw
+
+    images = list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]))
+    if len(images) == 1:
+        w, h = images[0].get_px_size()
+        if holds_text(w, h) and w * h <= max_pixels:
+            return images[0].get_bitmap(render=False).to_pil()
+    return _render(page, max_pixels)
 
 
 def _embedded_images(page) -> list:

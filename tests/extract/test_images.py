@@ -231,3 +231,33 @@ def test_an_image_in_a_zip_in_a_mail_is_read_and_named_by_its_path(engine, tmp_p
     path.write_bytes(msg.as_bytes())
     found = [r for r in records(engine, path) if r["type"] == "finding"]
     assert [(r["member"], r["masked"][-4:]) for r in found] == [("scans.zip/scans/申告書.png", N[-4:])]
+
+
+def test_box_sides_read_as_ones_between_the_digits_leave_the_digits_between_them():
+    n = "043419254127"
+    assert ocr._between_sides("1".join(n)) == n  # inner sides only
+    assert ocr._between_sides("1" + "1".join(n) + "1") == n  # the outer ones too
+    assert ocr._between_sides("1" + "1".join(n)) == n
+    assert ocr._between_sides("7".join(n)) is None  # not box sides: no reading of its own
+    assert ocr._best(["9" + "1".join(n)[1:], "1".join(n)]) == n
+
+
+def test_a_rereading_replaces_the_misread_digits_and_keeps_how_the_number_was_written():
+    line = "① 本人の個人番号 5992-2167-4253 ②"
+    assert ocr._swap_digits(line, "599221674253", "590221674253") == "① 本人の個人番号 5902-2167-4253 ②"
+    assert ocr._swap_digits("番号 ５９９２ ２１６７ ４２５３", "599221674253", "590221674253") == "番号 5902 2167 4253"
+    assert ocr._swap_digits("番号 5992 167 4253", "59921674253", "590221674253") == "番号 590221674253"
+    assert ocr._swap_digits("番号 59921674253 7", "5992167425", "590221674253") == "番号 59921674253 7"
+    assert ocr._swap_digits("電話 03-1234-5678", "599221674253", "590221674253") == "電話 03-1234-5678"
+
+
+def test_a_number_the_text_pass_misreads_at_200_dpi_is_read_again_by_the_digit_pass(engine, tmp_path):
+    need_ocr()
+    n = "590221674253"  # check digit computed; Tesseract's text pass reads its Gothic 0 as 9 at 200 dpi
+    img = page(["給与所得者の扶養控除等（異動）申告書", "令和7年11月25日", "氏名　田中 健太",
+                "本人の個人番号　5902-2167-4253", "住所　東京都千代田区丸の内1-7-16", "電話番号　03-9025-6191"],
+               dpi=200)
+    path = tmp_path / "scan.png"
+    img.save(path)
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [(r["masked"][-4:], r["confidence"]) for r in found] == [(n[-4:], "high")]
