@@ -16,14 +16,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from scanner.detect.card import card_finding
 from scanner.detect.engine import Engine
-from scanner.detect.finding import Confidence
+from scanner.detect.finding import Confidence, Finding
 from scanner.detect.names import name_findings
 from scanner.extract.dispatch import extract
 from scanner.extract.encoding import readable_name
 from scanner.extract.errors import unscanned
 from scanner.extract.limits import Budget, Limits
-from scanner.extract.parts import Context, Unscanned, join_member
+from scanner.extract.parts import Context, TextPart, Unscanned, join_member
 from scanner.report.records import (
     FileDone,
     FindingRecord,
@@ -63,7 +64,10 @@ def scan_stream(
                 yield not_scanned_record(path, item.member, item.reason, item.detail)
                 continue
             titles = tuple(t for t in (*_path_titles(path), *(item.member or "").split("/"), *item.titles) if t)
+            found: list[Finding] = []
             for finding in engine.scan_segments(item.segments, titles, item.about):
+                if item.image_lines:
+                    found.append(finding)
                 if finding.confidence >= min_confidence:
                     place = item.locate(finding.line, finding.column) if item.locate else None
                     if item.source is not None:
@@ -72,12 +76,24 @@ def scan_stream(
                     if item.via:
                         finding = finding._replace(reasons=(*finding.reasons, *item.via))
                     yield finding_record(path, join_member(item.member, place), finding)
+            if item.image_lines:
+                yield from _card_records(engine, path, item, found, min_confidence)
             if item.problem is not None:
                 yield not_scanned_record(path, item.problem.member, item.problem.reason, item.problem.detail)
     # a bug or a hostile file costs this item, not the audit; no content in the detail
     except Exception as exc:  # noqa: BLE001
         problem = unscanned(current, exc)
         yield not_scanned_record(path, problem.member, problem.reason, problem.detail)
+
+
+def _card_records(
+    engine: Engine, path: str, item: TextPart, numbers: list[Finding], min_confidence: Confidence
+) -> Iterator[FindingRecord]:
+    """The card itself, when the lines OCR read from one image are a card's (one finding per rule)."""
+    for rule in engine.ruleset.rules:
+        finding = card_finding(rule, item.image_lines, [f for f in numbers if f.rule == rule.id], engine.fingerprint)
+        if finding is not None and finding.confidence >= min_confidence:
+            yield finding_record(path, item.member, finding._replace(reasons=(*finding.reasons, *item.via)))
 
 
 def _path_titles(path: str) -> tuple[str, str]:

@@ -28,7 +28,7 @@ from scanner.privacy.known_numbers import fingerprints_from_texts, load_list, wr
 from scanner.report.formats import CsvWriter, JsonlWriter, JsonWriter, Presented, TextWriter, Writer
 from scanner.report.names import name_bytes, shown_name
 from scanner.report.records import safe_detail
-from scanner.report.sarif import SarifWriter
+from scanner.report.sarif import SarifWriter, sarif_rules
 from scanner.rules.loader import RuleError, load_ruleset, shipped_rules_dir
 from scanner.rules.model import Ruleset
 from scanner.sources.stdin import STDIN_OPERAND, spool_stdin
@@ -91,7 +91,7 @@ def _writer(fmt: str, out: TextIO, ruleset: Ruleset) -> Writer:
     if fmt == "csv":
         return CsvWriter(out)
     if fmt == "sarif":
-        return SarifWriter(out, [(r.id, r.name, r.description) for r in ruleset.rules])
+        return SarifWriter(out, sarif_rules(ruleset))
     return TextWriter(out)
 
 

@@ -85,3 +85,71 @@ def boxed_form(n: str, dpi: int = 300, title: str = "給与所得者の扶養控
         draw.rectangle((x, y0, x + box, y0 + box), outline=0, width=max(1, dpi // 150))
         draw.text((x + box // 4, y0 + box // 6), d, font=f, fill=0)
     return img
+
+
+CARD_MM = (85.6, 54.0)
+"""An ID-1 card (マイナンバーカード), in millimetres."""
+MM = 1 / 25.4
+
+
+def _card(dpi: int, tint: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    img = Image.new("L", (round(CARD_MM[0] * MM * dpi), round(CARD_MM[1] * MM * dpi)), tint)
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((2, 2, img.width - 3, img.height - 3), radius=dpi // 10, outline=120, width=2)
+    return img, draw
+
+
+def _pt(points: float, dpi: int) -> int:
+    return round(points * POINT * dpi)
+
+
+def card_back(n: str, dpi: int = 300, covered: bool = False) -> Image.Image:
+    """The back of a マイナンバーカード as the tests draw it: 個人番号 and the number in large
+    print, 氏名 and 生年月日 below, a QR-like square on the right; ``covered``: the number
+    hidden under a sticker but its last four digits (as HR copies it for an identity check)."""
+    img, draw = _card(dpi, 245)
+    x, y = round(0.08 * dpi), round(0.12 * dpi)
+    draw.text((x, y), "個人番号", font=font(_pt(8, dpi)), fill=0)
+    shown = f"{n[:4]} {n[4:8]} {n[8:]}"
+    draw.text((x, y + _pt(12, dpi)), shown, font=font(_pt(16, dpi)), fill=0)
+    if covered:
+        width = round(font(_pt(16, dpi)).getlength(shown[:10]))
+        draw.rectangle((x - 4, y + _pt(11, dpi), x + width, y + _pt(30, dpi)), fill=60)
+    draw.text((x, y + _pt(40, dpi)), "氏名　山田 花子", font=font(_pt(9, dpi)), fill=0)
+    draw.text((x, y + _pt(54, dpi)), "生年月日　平成2年4月1日生", font=font(_pt(9, dpi)), fill=0)
+    side = round(0.55 * dpi)
+    qx, qy = img.width - side - round(0.12 * dpi), img.height - side - round(0.12 * dpi)
+    rng = random.Random(n)
+    cell = side // 21
+    for i in range(21):
+        for j in range(21):
+            if rng.random() < 0.5:
+                draw.rectangle((qx + i * cell, qy + j * cell, qx + (i + 1) * cell, qy + (j + 1) * cell), fill=0)
+    return img
+
+
+def card_front(dpi: int = 300) -> Image.Image:
+    """The front of a マイナンバーカード (no number on it): title, fields, validity, the mayor."""
+    img, draw = _card(dpi, 240)
+    x, y, f = round(0.08 * dpi), round(0.1 * dpi), font(_pt(8, dpi))
+    draw.text((x, y), "個人番号カード", font=font(_pt(10, dpi)), fill=0)
+    lines = ["氏名　山田 花子", "住所　東京都千代田区丸の内1-1-1", "平成2年4月1日生　性別 女", "2035年4月1日まで有効",
+             "千代田区長"]
+    for i, line in enumerate(lines):
+        draw.text((x, y + _pt(16 + i * 14, dpi)), line, font=f, fill=0)
+    draw.rectangle((img.width - round(0.85 * dpi), y + _pt(16, dpi), img.width - round(0.1 * dpi),
+                    y + _pt(16, dpi) + round(1.0 * dpi)), fill=170)  # the photo
+    return img
+
+
+def notification_card(n: str, dpi: int = 300) -> Image.Image:
+    """A 通知カード (the paper card sent from 2015): title, number, fields, issue date, the mayor."""
+    img = Image.new("L", (round(CARD_MM[0] * MM * dpi), round(CARD_MM[1] * MM * dpi)), 235)
+    draw = ImageDraw.Draw(img)
+    x, y, f = round(0.08 * dpi), round(0.1 * dpi), font(_pt(8, dpi))
+    draw.text((x, y), "通知カード", font=font(_pt(11, dpi)), fill=0)
+    lines = [f"個人番号　{n[:4]} {n[4:8]} {n[8:]}", "氏名　鈴木 一郎", "住所　大阪府大阪市北区中之島1-3-20",
+             "生年月日　昭和55年7月7日　性別 男", "発行日　平成27年10月5日", "大阪市長"]
+    for i, line in enumerate(lines):
+        draw.text((x, y + _pt(18 + i * 13, dpi)), line, font=f, fill=0)
+    return img

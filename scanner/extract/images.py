@@ -109,4 +109,4 @@ def read_image(image: Image, ctx: Context, member: str | None, what: str) -> Ite
         yield unscanned(member, exc)
         return
     ctx.budget.take(sum(map(len, lines)))
-    yield TextPart(member, text_lines(lines), via=(OCR_REASON,))
+    yield TextPart(member, text_lines(lines), via=(OCR_REASON,), image_lines=tuple(lines))

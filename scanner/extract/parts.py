@@ -41,6 +41,8 @@ class TextPart:
     """Set when producing the segments failed part way (what was read is still scanned)."""
     via: tuple[str, ...] = ()
     """How the text was read when not from the file's own text (``ocr``): added to its findings' reasons."""
+    image_lines: tuple[str, ...] = ()
+    """The lines OCR read from one image or page: the card itself is recognised on them (``detect/card.py``)."""
 
 
 Item = TextPart | Unscanned

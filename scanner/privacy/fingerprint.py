@@ -40,5 +40,11 @@ class Fingerprinter:
         h.update(digits.encode("ascii"))
         return h.hexdigest()
 
+    def text(self, message: str) -> str:
+        """Lowercase hex HMAC of ``message`` as UTF-8: what stands for a card whose number was not read."""
+        h = self._base.copy()
+        h.update(message.encode("utf-8"))
+        return h.hexdigest()
+
     def __repr__(self) -> str:
         return "Fingerprinter(<key hidden>)"

@@ -9,13 +9,16 @@ from typing import TextIO
 from urllib.parse import quote
 
 from scanner import __version__
+from scanner.detect.card import CARD_SUFFIX
 from scanner.report.formats import Row
 from scanner.report.records import Summary
+from scanner.rules.model import Ruleset
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
 """Confidence -> SARIF result level."""
 FINGERPRINT_KEY = "myNumberHmac/v1"
+CARD_DESCRIPTION = "An image of the card or letter that prints the number (OCR), even when the number is not read"
 
 
 def _uri(rec: Row) -> str:
@@ -25,6 +28,16 @@ def _uri(rec: Row) -> str:
     raw = base64.b64decode(exact) if exact else rec["path"].encode("utf-8")
     encoded = quote(raw.replace(os.sep.encode(), b"/"), safe="/")
     return "file://" + encoded if raw.startswith(b"/") else encoded
+
+
+def sarif_rules(ruleset: Ruleset) -> list[tuple[str, str, str]]:
+    """(id, name, description) of each rule, and of each rule's card finding (``<id>-card``)."""
+    out = []
+    for r in ruleset.rules:
+        out.append((r.id, r.name, r.description))
+        if r.card is not None:
+            out.append((r.id + CARD_SUFFIX, f"{r.name} (card image)", CARD_DESCRIPTION))
+    return out
 
 
 class SarifWriter:

@@ -22,6 +22,7 @@ from scanner import _native
 from scanner.rules.merge import merge_tables, without_disabled
 from scanner.rules.model import (
     Adjustment,
+    CardSettings,
     ContextGroup,
     ContextSettings,
     DocumentSettings,
@@ -243,6 +244,7 @@ def build_rule(raw: RawRule) -> Rule:
         start=start,
         prefilter=cand.prefilter,
         gap=cand.gap,
+        card=None if spec.card is None else CardSettings(**spec.card.model_dump()),
     )
 
 

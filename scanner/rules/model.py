@@ -86,6 +86,22 @@ class DocumentSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CardSettings:
+    """How the card itself is recognised in the text OCR read from one image (see ``detect/card.py``)."""
+
+    number_label: str
+    titles: tuple[str, ...]
+    title_max_extra: int
+    fields: tuple[str, ...]
+    min_fields: int
+    title_score: float
+    back_fields: tuple[str, ...]
+    back_max_lines: int
+    back_score: float
+    not_card: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """A detector: candidate forms, a validator, context and scoring."""
 
@@ -113,6 +129,8 @@ class Rule:
     prefilter: bool
     gap: int
     """Most characters a form writes between two neighbouring digits."""
+    card: CardSettings | None = None
+    """The card itself in images (its findings' rule is ``<id>-card``); None: not looked for."""
     """Every form holds four ASCII digits in a row, spaced digits or full-width digits (see core/src/prefilter.rs)."""
 
 

@@ -189,6 +189,33 @@ class AdjustmentSpec(Named):
         return self
 
 
+class CardSpec(StrictModel):
+    """``[card]``: the card itself recognised in an image by its printed words (finding rule ``<id>-card``)."""
+
+    number_label: Text
+    """The label printed before the number: a card is one only with it (the front of a
+    マイナンバーカード prints no number: a photo ID, not a leak)."""
+    titles: Seq[Text]
+    """Printed titles of the card or letter (通知カード, 個人番号通知書 ...) ..."""
+    title_max_extra: Annotated[int, Between(0, 64)] = 4
+    """... on a line of their own: at most this many other characters (a sentence naming the card is no card)."""
+    fields: Seq[Text]
+    """Words printed on the card beside the number (氏名, 住所, 生年月日 ...)."""
+    min_fields: Annotated[int, Between(0, 64)] = 2
+    """Fields a title needs beside it to be the card."""
+    title_score: Fraction
+    """Score of a title with its fields."""
+    back_fields: Seq[Text] = ()
+    """Words that with the number's label make the back of the card without a title (氏名, 生年月日) ..."""
+    back_max_lines: Annotated[int, Between(0, 1000)] = 8
+    """... on an image of at most this many lines of text (a form has many more) ..."""
+    back_score: Fraction = 0.0
+    """... scored this."""
+    not_card: Seq[Text] = ()
+    """Words of forms and letters about the card (申告書, 記入, 貼付 ...): with one, the back's
+    fields alone do not make a card."""
+
+
 class RuleFile(StrictModel):
     """A rule file, and the merged data of all files of one rule ``id``."""
 
@@ -214,6 +241,8 @@ class RuleFile(StrictModel):
     """Document evidence."""
     adjustments: Seq[AdjustmentSpec] = ()
     """Score adjustments."""
+    card: CardSpec | None = None
+    """The card itself, recognised in images (OCR)."""
 
     @field_validator("validator")
     @classmethod

@@ -18,7 +18,7 @@ from scanner.extract.filetype import Kind, sniff_kind
 from scanner.extract.limits import Limits
 from scanner.report.records import FileDone, record_dict
 from tests.conftest import make_number
-from tests.imaging import boxed_form, need_ocr, page, phone_photo, to_bytes
+from tests.imaging import boxed_form, card_back, card_front, need_ocr, notification_card, page, phone_photo, to_bytes
 
 RNG = random.Random(12)
 N = make_number(RNG)
@@ -261,3 +261,38 @@ def test_a_number_the_text_pass_misreads_at_200_dpi_is_read_again_by_the_digit_p
     img.save(path)
     found = [r for r in records(engine, path) if r["type"] == "finding"]
     assert [(r["masked"][-4:], r["confidence"]) for r in found] == [(n[-4:], "high")]
+
+
+def _cards(engine, path):
+    return [(r["rule"], r["confidence"], r["masked"]) for r in records(engine, path) if r["type"] == "finding"]
+
+
+def test_a_photo_of_the_back_of_the_card_is_a_card_finding_beside_its_number(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "IMG_0412.jpg"
+    phone_photo(card_back(N), random.Random(5), degrees=6).save(path)
+    assert sorted(_cards(engine, path)) == [("jp-my-number", "high", "********" + N[-4:]),
+                                            ("jp-my-number-card", "medium", "********" + N[-4:])]
+
+
+def test_the_back_of_the_card_with_its_number_covered_is_still_a_card_finding(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "scan.png"
+    card_back(N, covered=True).save(path)
+    found = _cards(engine, path)
+    assert [(rule, level) for rule, level, _ in found] == [("jp-my-number-card", "medium")]
+    assert found[0][2] in ("************", "********" + N[-4:])
+
+
+def test_a_scanned_notification_card_is_a_high_card_finding(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "通知カード.pdf"
+    notification_card(N, dpi=200).save(path, resolution=200)
+    assert ("jp-my-number-card", "high", "********" + N[-4:]) in _cards(engine, path)
+
+
+def test_the_front_of_the_card_which_prints_no_number_is_no_finding(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "front.png"
+    card_front().save(path)
+    assert _cards(engine, path) == []

@@ -5,7 +5,8 @@ photographed the ways offices do, and distractor images with other 12-digit numb
 
 Written from issue 12's description (conditions, forms, distractors), not from the engine.
 Prints, per condition, recall at >= medium and at high, findings on distractors by level,
-pages per second, and the targets line (recall@>=medium >= 0.95 on 300 dpi scans, >= 0.85 on
+pages per second; the card itself (jp-my-number-card) per condition and on images that are no
+card (the card's front, forms asking for it); and the targets line (recall@>=medium >= 0.95 on 300 dpi scans, >= 0.85 on
 phone photos; no high finding on a distractor image).
 """
 
@@ -30,7 +31,7 @@ from scanner.privacy.fingerprint import Fingerprinter  # noqa: E402
 from scanner.report.records import FindingRecord  # noqa: E402
 from scanner.rules.loader import load_ruleset  # noqa: E402
 from tests.conftest import make_number  # noqa: E402
-from tests.imaging import boxed_form, page, phone_photo  # noqa: E402
+from tests.imaging import boxed_form, card_back, card_front, notification_card, page, phone_photo  # noqa: E402
 
 LABELS = ["個人番号", "マイナンバー", "個人番号（マイナンバー）", "本人の個人番号", "配偶者の個人番号"]
 TITLES = ["給与所得者の扶養控除等（異動）申告書", "マイナンバー提供書", "個人番号届出書", "従業員情報登録票"]
@@ -117,6 +118,46 @@ def _save(img: Image.Image, path: Path) -> None:
         img.save(path)
 
 
+CARD_CONDITIONS: dict[str, Callable[[str, random.Random], Image.Image]] = {
+    "card-back-photo": lambda n, rng: phone_photo(card_back(n), rng, degrees=10),
+    "card-back-covered": lambda n, rng: card_back(n, dpi=rng.choice([200, 300]), covered=True),
+    "notification-card-scan": lambda n, rng: notification_card(n, dpi=rng.choice([200, 300])),
+    "notification-card-photo": lambda n, rng: phone_photo(notification_card(n), rng, degrees=10),
+}
+"""What prints the number, as HR receives it: a finding of rule jp-my-number-card is the hit."""
+NOT_CARDS: dict[str, Callable[[random.Random], Image.Image]] = {
+    "card-front-photo": lambda rng: phone_photo(card_front(), rng, degrees=10),
+    "form-asking-for-the-card": lambda rng: page(["本人確認書類について", "個人番号カードの写しを添付してください。",
+                                                  "氏名", "個人番号", "生年月日"], dpi=300),
+    "blank-form": lambda rng: page([rng.choice(TITLES), "氏名", "個人番号", "生年月日", "住所", "電話番号"], dpi=300),
+}
+"""What is no card: the front (no number on it), forms that ask for the card or its fields."""
+
+
+def cards(engine: Engine, out: Path, rng: random.Random, per: int) -> None:
+    """Card recognition: recall of the card finding per condition, and card findings on images that are no card."""
+    print(f"\n{'card condition':26} {'cases':>5} {'R>=med':>7} {'R@high':>7}")
+    for name, make in CARD_CONDITIONS.items():
+        hits = {"medium": 0, "high": 0}
+        for i in range(per):
+            path = out / f"{name}-{i:03d}.png"
+            make(make_number(rng), rng).convert("L").save(path)
+            best = max((r.confidence for r in scan_file(engine, str(path), Confidence.LOW)
+                        if isinstance(r, FindingRecord) and r.rule.endswith("-card")), default=None)
+            hits["medium"] += best is not None and best >= Confidence.MEDIUM
+            hits["high"] += best is not None and best >= Confidence.HIGH
+        print(f"{name:26} {per:5d} {hits['medium'] / per:7.3f} {hits['high'] / per:7.3f}")
+    print(f"\n{'no card':26} {'cases':>5} {'card FP':>7}")
+    for name, draw in NOT_CARDS.items():
+        fp = 0
+        for i in range(max(1, per // 2)):
+            path = out / f"{name}-{i:03d}.png"
+            draw(rng).convert("L").save(path)
+            fp += any(isinstance(r, FindingRecord) and r.rule.endswith("-card")
+                      for r in scan_file(engine, str(path), Confidence.LOW))
+        print(f"{name:26} {max(1, per // 2):5d} {fp:7d}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--per-condition", type=int, default=20, help="forms per condition (and a quarter as many distractors)")
@@ -167,6 +208,7 @@ def main() -> int:
         totals[f"{name}:fp-high"] = fp["high"]
         print(f"{name:20} {forms:5d} {recall_med:7.3f} {recall_high:7.3f} {hits['missed']:6d} | {len(cases) - forms:5d} "
               f"{fp['low']:6d} {fp['medium']:4d} {fp['high']:4d} | {rate:7.2f}")
+    cards(engine, out, rng, args.per_condition)
     scans = min(totals["scan-300dpi"], totals["pdf-scan-300dpi"])
     fp_high = sum(v for k, v in totals.items() if k.endswith(":fp-high"))
     print(f"\nTARGETS: recall@>=medium on 300 dpi scans {scans:.3f} (>= 0.95 {'OK' if scans >= 0.95 else 'NOT MET'}) | "
