@@ -7,6 +7,7 @@ is a ``not_scanned`` record that says so. Pixels are bounded before decoding
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO
@@ -101,12 +102,23 @@ def read_image(image: Image, ctx: Context, member: str | None, what: str) -> Ite
         return
     try:
         ctx.budget.take_ocr_page()
-        lines = ocr.read_lines(image, ctx.limits.max_ocr_page_time, ctx.limits.max_image_pixels, what)
     except LimitExceeded as exc:
         yield Unscanned(member, f"limit:{exc.name}", exc.detail)
         return
+    page_time, left = ctx.limits.max_ocr_page_time, ctx.budget.ocr_seconds_left()
+    started = time.monotonic()
+    problem: Unscanned | None = None
+    try:
+        lines = ocr.read_lines(image, min(page_time, left), ctx.limits.max_image_pixels, what)
+    except LimitExceeded as exc:
+        if exc.name == "max_ocr_page_time" and left < page_time:  # the item's OCR time ran out, not the page's
+            exc = LimitExceeded("max_ocr_time", f"more than {ctx.limits.max_ocr_time:g} s of OCR")
+        lines, problem = [], Unscanned(member, f"limit:{exc.name}", exc.detail)
     except Exception as exc:  # noqa: BLE001 - a frame Pillow cannot decode costs itself
-        yield unscanned(member, exc)
+        lines, problem = [], unscanned(member, exc)
+    ctx.budget.spend_ocr(time.monotonic() - started)
+    if problem is not None:
+        yield problem
         return
     ctx.budget.take(sum(map(len, lines)))
     yield TextPart(member, text_lines(lines), via=(OCR_REASON,), image_lines=tuple(lines))

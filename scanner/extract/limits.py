@@ -37,7 +37,10 @@ class Limits(StrictModel):
     max_ocr_pages: int = Field(100, ge=0)
     """Images and text-less PDF pages of one top-level item read by OCR at most; 0 turns OCR off."""
     max_ocr_page_time: Duration = Field(60.0, gt=0)
-    """Seconds OCR may spend on one image or page (the item as a whole stays within max_scan_time)."""
+    """Seconds OCR may spend on one image or page ..."""
+    max_ocr_time: Duration = Field(90.0, gt=0)
+    """... and on all of one top-level item's: the images and pages after are limit records, while its
+    text is still read (within max_scan_time)."""
 
 
 class LimitExceeded(Exception):
@@ -57,6 +60,7 @@ class Budget:
     extracted: int = 0
     deadline: float = field(default=0.0)
     ocr_pages: int = 0
+    ocr_seconds: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.deadline:
@@ -70,11 +74,21 @@ class Budget:
         self.check_time()
 
     def take_ocr_page(self) -> None:
-        """Account one more image or page for OCR; raise when over ``max_ocr_pages`` or the time."""
+        """Account one more image or page for OCR; raise when over ``max_ocr_pages``, the OCR time or the time."""
         self.check_time()
         if self.ocr_pages >= self.limits.max_ocr_pages:
             raise LimitExceeded("max_ocr_pages", f"more than {self.limits.max_ocr_pages} images or pages for OCR")
+        if self.ocr_seconds_left() <= 0:
+            raise LimitExceeded("max_ocr_time", f"more than {self.limits.max_ocr_time:g} s of OCR")
         self.ocr_pages += 1
+
+    def ocr_seconds_left(self) -> float:
+        """Seconds OCR may still spend on the item (``max_ocr_time`` less what it spent)."""
+        return self.limits.max_ocr_time - self.ocr_seconds
+
+    def spend_ocr(self, seconds: float) -> None:
+        """Account ``seconds`` of OCR."""
+        self.ocr_seconds += seconds
 
     def check_time(self) -> None:
         """Raise when the item's time is up."""

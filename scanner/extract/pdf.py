@@ -165,8 +165,8 @@ def _render(page, max_pixels: int):
 
 def _scanned_page(page, max_pixels: int):
     """A text-less page as an image: the pixels of its one image as the scanner wrote them
-    (rendering resamples them: measured 19 of 20 numbers read from the image's own pixels, 17
-    from the page rendered at 300 dpi), else the page rendered."""
+    (as well read as the page rendered at 300 dpi — 37 of 40 numbers either way on two held-out
+    sets — without resampling or rendering), else the page rendered."""
     import pypdfium2.raw as raw
 
     images = list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE]))

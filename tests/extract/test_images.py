@@ -296,3 +296,17 @@ def test_the_front_of_the_card_which_prints_no_number_is_no_finding(engine, tmp_
     path = tmp_path / "front.png"
     card_front().save(path)
     assert _cards(engine, path) == []
+
+
+def test_images_past_max_ocr_time_are_limit_records_and_the_documents_text_is_still_read(engine, tmp_path):
+    need_ocr()
+    path = tmp_path / "申告書.docx"
+    document = docx.Document()
+    document.add_paragraph(f"個人番号 {N}")
+    for _ in range(2):
+        document.add_picture(io.BytesIO(to_bytes(form(make_number(RNG)), "PNG")))
+    document.save(path)
+    found = records(engine, path, Limits(max_ocr_time=0.001))
+    assert [r["masked"] for r in found if r["type"] == "finding"] == ["********" + N[-4:]]
+    assert [(r["reason"], r["member"].split("/")[0]) for r in found if r["type"] == "not_scanned"] == [
+        ("limit:max_ocr_time", "word")] * 2
