@@ -339,8 +339,8 @@ def _digit_pass(api: Any, image: Image, box: Box) -> str | None:
     x0, y0, x1, y1 = box
     pad = max(1, (y1 - y0) // 3)
     row = image.crop((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
-    level = _ink_level(row)
-    ink = row.point(lambda v: 255 if v < level else 0)
+    ink_level = _ink_level(row)
+    ink = row.point(lambda v: 255 if v < ink_level else 0)
     rows = ink.resize((1, ink.height), PILImage.Resampling.BOX).tobytes()  # each row's mean
     lines = [y for y, level in enumerate(rows) if level > 255 * ROW_LINE_SHARE]
     # the sides are measured between the boxes' top and bottom lines: the line Tesseract found

@@ -73,7 +73,7 @@ class FileScans:
                     if not batch:
                         self.debouncer.wait(IDLE_WAIT)
                         continue
-                    self._scan_batch(pool, runtime, self._fast_ones(runtime, batch))
+                    self._scan(pool, runtime, self._fast_ones(self._due(runtime, batch)))
             finally:
                 self.slow_lane.wake()
                 slow.join()
@@ -82,7 +82,8 @@ class FileScans:
         while not until():
             batch = self.slow_lane.take(jobs, IDLE_WAIT)
             if batch:
-                self._scan_batch(pool, runtime, batch)
+                # checked again: a file may have changed or gone while it waited
+                self._scan(pool, runtime, self._due(runtime, batch))
                 self._count_waiting()
 
     def _count_waiting(self) -> None:
@@ -90,24 +91,8 @@ class FileScans:
         self.metrics.queue.set(len(self.debouncer) + waiting)
         self.metrics.slow_lane.set(waiting)
 
-    def _fast_ones(self, runtime: Runtime, batch: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """``batch`` without the paths it hands to the slow lane (checked unchanged first, so a
-        reconcile walk does not open every file to sniff it)."""
-        fast = []
-        for path, source in batch:
-            try:
-                st = os.lstat(path)
-            except OSError:
-                fast.append((path, source))  # the scan's own lstat forgets it
-                continue
-            if stat.S_ISREG(st.st_mode) and not self.db.unchanged(path, FileIdentity.of(st), runtime.ruleset) \
-                    and takes_slow_lane(path, st.st_size):
-                self.slow_lane.put(path, source)
-            else:
-                fast.append((path, source))
-        return fast
-
-    def _scan_batch(self, pool: WorkerPool, runtime: Runtime, batch: list[tuple[str, str]]) -> None:
+    def _due(self, runtime: Runtime, batch: list[tuple[str, str]]) -> list[tuple[str, str, FileIdentity]]:
+        """The regular files of ``batch`` the state does not have as they are now (a vanished one is forgotten)."""
         todo: list[tuple[str, str, FileIdentity]] = []
         for path, source in batch:
             try:
@@ -122,6 +107,19 @@ class FileScans:
                 continue
             todo.append((path, source, ident))
             self.metrics.last_event.set(time.time())
+        return todo
+
+    def _fast_ones(self, todo: list[tuple[str, str, FileIdentity]]) -> list[tuple[str, str, FileIdentity]]:
+        """``todo`` without the files it hands to the slow lane."""
+        fast = []
+        for path, source, ident in todo:
+            if takes_slow_lane(path, ident.size):
+                self.slow_lane.put(path, source)
+            else:
+                fast.append((path, source, ident))
+        return fast
+
+    def _scan(self, pool: WorkerPool, runtime: Runtime, todo: list[tuple[str, str, FileIdentity]]) -> None:
         if not todo:
             return
         started = time.monotonic()
