@@ -89,6 +89,15 @@ INK_DARK_SHARE = 0.02
 """... halfway between the level this share of the row's pixels is darker than (its print) ..."""
 PAPER_SHARE = 0.6
 """... and the level this share is darker than (its paper)."""
+GLYPH_JOIN_PER_HEIGHT = 20
+"""Columns of ink closer than a twentieth of the row's height are one glyph ..."""
+GLYPH_GAP_PER_HEIGHT = 10
+"""... and glyphs of a boxed row closed up are set a tenth of its height apart."""
+BOXED_MIN_CELLS_SEEN = 10
+"""A line drawn as at least this many boxes between top and bottom lines is a boxed row, however
+its text read (box sides read as letters: ``shlil2D7lel…``) ..."""
+BOXED_MIN_DIGITS_SEEN = 3
+"""... when the text pass read at least this many digits in it."""
 RUN_MIN_DIGITS = 10
 """A run of digits this long to RUN_MAX_DIGITS, failing its check digit, is read again by the
 digit pass (a My Number misread by one digit, lost or doubled: 11-13; a little wider for box
@@ -216,8 +225,8 @@ def read_lines(image: Image, seconds: float, max_pixels: int, what: str = "the i
     # boxed rows are found by line and put back by their letters
     again: dict[str, str] = {}
     for line, box in found:
-        if _boxed_row(line):
-            digits = _digit_pass(engines.digits, image, box)
+        if _boxed_row(line) or _drawn_as_boxes(image, line, box):
+            digits = _digit_pass(engines.digits, image, box, line)
             if digits:
                 again[_letters(line)] = digits
     lines = [again.get(_letters(line), line) for line in (x.strip() for x in text.splitlines()) if line]
@@ -326,31 +335,20 @@ def _boxed_row(text: str) -> bool:
             and (noise >= BOXED_MIN_NOISE or digits + noise >= BOXED_MIN_CELLS))
 
 
-def _digit_pass(api: Any, image: Image, box: Box) -> str | None:
+def _digit_pass(api: Any, image: Image, box: Box, first: str) -> str | None:
     """The digits of a boxed row read again with nothing but digits allowed and the boxes
-    painted out: box by box (the sides found as columns of ink) and as one line; the first
-    reading that passes the check digit is kept (Tesseract misreads one way or the other, rarely
-    both). None when nothing is read. Digits are read, never corrected: a row both readings
-    misread fails the check digit downstream."""
+    painted out: box by box (the sides found as columns of ink) and as one line; with the text
+    pass's own reading ``first``, the reading that passes the check digit and agrees best with
+    the others is kept (``_best``). None when nothing is read. Digits are read, never corrected:
+    a row every reading misread fails the check digit downstream."""
     from PIL import Image as PILImage
     from PIL import ImageDraw, ImageOps
     from tesserocr import PSM
 
-    x0, y0, x1, y1 = box
-    pad = max(1, (y1 - y0) // 3)
-    row = image.crop((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
+    pad = _pad(box)
+    row = _crop_row(image, box)
     ink_level = _ink_level(row)
-    ink = row.point(lambda v: 255 if v < ink_level else 0)
-    rows = ink.resize((1, ink.height), PILImage.Resampling.BOX).tobytes()  # each row's mean
-    lines = [y for y, level in enumerate(rows) if level > 255 * ROW_LINE_SHARE]
-    # the sides are measured between the boxes' top and bottom lines: the line Tesseract found
-    # may be taller than the boxes (a shadow or the page's edge read as part of it)
-    boxed = bool(lines) and lines[-1] - lines[0] > row.height // 4
-    top, bottom = (lines[0], lines[-1]) if boxed else (0, row.height - 1)
-    band = ink.crop((0, top, ink.width, bottom + 1))
-    columns = band.resize((band.width, 1), PILImage.Resampling.BOX).tobytes()
-    share = SIDE_SHARE_OF_BOX if boxed else BOX_LINE_SHARE
-    sides = [x for x, level in enumerate(columns) if level > 255 * share]
+    lines, sides, _ = _row_lines(row, ink_level)
     clean = row.copy()
     draw = ImageDraw.Draw(clean)
     # painted with a margin: a blurred line's grey edge is no ink, yet Tesseract reads it as a stroke
@@ -364,6 +362,10 @@ def _digit_pass(api: Any, image: Image, box: Box) -> str | None:
     api.SetImage(clean)
     api.Recognize()
     readings = ["".join(ch for ch in str(api.GetUTF8Text()) if ch.isdigit())]
+    # the boxes' wide gaps make Tesseract drop a digit now and then; closed up, the row reads as print
+    api.SetImage(ImageOps.expand(_close_gaps(clean, ink_level), border=pad, fill=255))
+    api.Recognize()
+    readings.append("".join(ch for ch in str(api.GetUTF8Text()) if ch.isdigit()))
     cells = _cells(sides, min_width=row.height // 3)
     if len(cells) >= BOXED_MIN_DIGITS:
         api.SetPageSegMode(PSM.SINGLE_CHAR)
@@ -382,7 +384,70 @@ def _digit_pass(api: Any, image: Image, box: Box) -> str | None:
                     break
             digits += digit
         readings.insert(0, digits)
+    readings.append("".join(ch for ch in first if ch.isdigit()))
     return _best(readings)
+
+
+def _pad(box: Box) -> int:
+    return max(1, (box[3] - box[1]) // 3)
+
+
+def _crop_row(image: Image, box: Box) -> Image:
+    """A line's pixels with a third of its height of margin around them."""
+    x0, y0, x1, y1 = box
+    pad = _pad(box)
+    return image.crop((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
+
+
+def _row_lines(row: Image, ink_level: int) -> tuple[list[int], list[int], bool]:
+    """The rows of ``row`` that are a box's top or bottom line, its columns that are a box's
+    side, and whether it is drawn as boxes (top and bottom lines apart)."""
+    from PIL import Image as PILImage
+
+    ink = row.point(lambda v: 255 if v < ink_level else 0)
+    rows = ink.resize((1, ink.height), PILImage.Resampling.BOX).tobytes()  # each row's mean
+    lines = [y for y, level in enumerate(rows) if level > 255 * ROW_LINE_SHARE]
+    # the sides are measured between the boxes' top and bottom lines: the line Tesseract found
+    # may be taller than the boxes (a shadow or the page's edge read as part of it)
+    boxed = bool(lines) and lines[-1] - lines[0] > row.height // 4
+    top, bottom = (lines[0], lines[-1]) if boxed else (0, row.height - 1)
+    band = ink.crop((0, top, ink.width, bottom + 1))
+    columns = band.resize((band.width, 1), PILImage.Resampling.BOX).tobytes()
+    share = SIDE_SHARE_OF_BOX if boxed else BOX_LINE_SHARE
+    return lines, [x for x, level in enumerate(columns) if level > 255 * share], boxed
+
+
+def _drawn_as_boxes(image: Image, line: str, box: Box) -> bool:
+    """Whether a line the text pass read badly is drawn as a row of a dozen boxes (its digits
+    are read again by the digit pass)."""
+    if sum(ch.isdigit() for ch in line) < BOXED_MIN_DIGITS_SEEN or box[2] - box[0] < BOXED_MIN_CELLS_SEEN * (
+        box[3] - box[1]
+    ) // 2:
+        return False
+    row = _crop_row(image, box)
+    _, sides, boxed = _row_lines(row, _ink_level(row))
+    return boxed and len(_cells(sides, min_width=row.height // 3)) >= BOXED_MIN_CELLS_SEEN
+
+
+def _close_gaps(row: Image, ink_level: int) -> Image:
+    """``row`` with the paper between its glyphs narrowed to a digit's usual spacing."""
+    from PIL import Image as PILImage
+
+    ink = row.point(lambda v: 255 if v < ink_level else 0)
+    columns = ink.resize((ink.width, 1), PILImage.Resampling.BOX).tobytes()
+    join, gap = max(1, row.height // GLYPH_JOIN_PER_HEIGHT), max(2, row.height // GLYPH_GAP_PER_HEIGHT)
+    glyphs: list[tuple[int, int]] = []
+    for x in (x for x, level in enumerate(columns) if level):
+        if glyphs and x - glyphs[-1][1] <= join:
+            glyphs[-1] = (glyphs[-1][0], x)
+        else:
+            glyphs.append((x, x))
+    out = PILImage.new("L", (sum(b - a + 1 + gap for a, b in glyphs) + gap, row.height), 255)
+    x = gap
+    for a, b in glyphs:
+        out.paste(row.crop((a, 0, b + 1, row.height)), (x, 0))
+        x += b - a + 1 + gap
+    return out
 
 
 def _ink_level(image: Image) -> int:
@@ -405,13 +470,28 @@ def _passes(digits: str) -> bool:
 
 
 def _best(readings: list[str]) -> str | None:
-    """The first reading that is a whole number passing its check digit, else the first one:
-    two readings that differ and both pass would be one misread number found twice. A reading
-    whose every other digit is a 1 is a row whose box sides were read as 1s (``3171615…``):
-    the digits between them count as a reading too."""
+    """The reading that is a whole number passing its check digit, else the first one. A reading
+    whose every other digit is a 1 is a row whose box sides were read as 1s (``3171615…``): the
+    digits between them count as a reading too. Two misreads can cancel in the check digit
+    (8 read as 6 twice): when readings that pass differ, the one closest to all the readings
+    wins, and none when two are as close (one number must not be reported as another)."""
     readings = [r for r in readings if r]
     readings += [inner for r in readings if (inner := _between_sides(r))]
-    return next((r for r in readings if _passes(r)), readings[0] if readings else None)
+    passing = list(dict.fromkeys(r for r in readings if _passes(r)))
+    if len(passing) > 1:
+        spread = sorted((sum(_edits(p, r) for r in readings), p) for p in passing)
+        return spread[0][1] if spread[0][0] < spread[1][0] else None
+    return passing[0] if passing else readings[0] if readings else None
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance of two short readings (a dozen digits: a library is not worth it)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, start=1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 def _between_sides(digits: str) -> str | None:

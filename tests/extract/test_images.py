@@ -242,6 +242,25 @@ def test_box_sides_read_as_ones_between_the_digits_leave_the_digits_between_them
     assert ocr._best(["9" + "1".join(n)[1:], "1".join(n)]) == n
 
 
+def test_two_readings_passing_the_check_digit_give_the_one_the_other_readings_agree_with():
+    # a boxed row read four ways (seen at 300 dpi): the digit pass box by box read both 8s as 6s,
+    # a pair of misreads the check digit cannot see; the other readings side with the true number
+    true, misread = "283952835612", "263952635612"
+    assert ocr._passes(true) and ocr._passes(misread)
+    assert ocr._best(["28352835612", misread, true, "1".join(true)]) == true
+    assert ocr._best([misread, true]) is None  # as close to each other: neither is reported
+    assert ocr._edits("28352835612", true) == 1
+
+
+def test_a_boxed_row_whose_wide_boxes_make_tesseract_drop_a_digit_is_read_closed_up(engine, tmp_path):
+    need_ocr()
+    n = "855912249820"  # check digit computed; read as 11 digits with its boxes' gaps, 12 without them
+    path = tmp_path / "scan.pdf"
+    boxed_form(n, 300, name="鈴木 一郎").convert("L").save(path, resolution=300)
+    found = [r for r in records(engine, path) if r["type"] == "finding"]
+    assert [(r["masked"][-4:], r["confidence"]) for r in found] == [(n[-4:], "high")]
+
+
 def test_a_rereading_replaces_the_misread_digits_and_keeps_how_the_number_was_written():
     line = "① 本人の個人番号 5992-2167-4253 ②"
     assert ocr._swap_digits(line, "599221674253", "590221674253") == "① 本人の個人番号 5902-2167-4253 ②"

@@ -163,6 +163,10 @@ def main() -> int:
     ap.add_argument("--per-condition", type=int, default=20, help="forms per condition (and a quarter as many distractors)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", help="write the images here (default: a temporary directory)")
+    ap.add_argument("--only", help="scan only the conditions whose name holds this (all are still drawn, so a seed's "
+                    "images stay the same); the cards are skipped")
+    ap.add_argument("--show", action="store_true",
+                    help="name the files missed and those with a finding not of their number")
     args = ap.parse_args()
     fingerprinter = Fingerprinter("ocr-quality")
     engine = Engine(load_ruleset(), fingerprinter)
@@ -181,6 +185,8 @@ def main() -> int:
             path = out / f"{name}-{i:03d}{suffix}"
             _save(img, path)
             cases.append((path, n))
+        if args.only and args.only not in name:
+            continue
         hits = {"medium": 0, "high": 0, "missed": 0}
         fp = {"low": 0, "medium": 0, "high": 0}
         started = time.perf_counter()
@@ -189,11 +195,15 @@ def main() -> int:
             if n is None:
                 for r in found:
                     fp[r.confidence.label] += 1
+                    if args.show:
+                        print(f"  distractor finding ({r.confidence.label}): {path.name}")
                 continue
             mine = [r for r in found if r.fingerprint == fingerprinter(n)]
             best = max((r.confidence for r in mine), default=None)
             if best is None:
                 hits["missed"] += 1
+            if args.show and (best is None or best < Confidence.MEDIUM):
+                print(f"  missed at >= medium: {path.name}")
             if best is not None and best >= Confidence.MEDIUM:
                 hits["medium"] += 1
             if best is not None and best >= Confidence.HIGH:
@@ -201,6 +211,8 @@ def main() -> int:
             for r in found:
                 if r not in mine:
                     fp[r.confidence.label] += 1
+                    if args.show:
+                        print(f"  not its number ({r.confidence.label}): {path.name}")
         rate = len(cases) / (time.perf_counter() - started)
         forms = args.per_condition
         recall_med, recall_high = hits["medium"] / forms, hits["high"] / forms
@@ -208,6 +220,8 @@ def main() -> int:
         totals[f"{name}:fp-high"] = fp["high"]
         print(f"{name:20} {forms:5d} {recall_med:7.3f} {recall_high:7.3f} {hits['missed']:6d} | {len(cases) - forms:5d} "
               f"{fp['low']:6d} {fp['medium']:4d} {fp['high']:4d} | {rate:7.2f}")
+    if args.only:
+        return 0
     cards(engine, out, rng, args.per_condition)
     scans = min(totals["scan-300dpi"], totals["pdf-scan-300dpi"])
     fp_high = sum(v for k, v in totals.items() if k.endswith(":fp-high"))
