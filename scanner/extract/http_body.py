@@ -43,11 +43,12 @@ class BodyPart:
     """``text`` is scanned as text (UTF-8 expected); ``file`` by its content, as a file is."""
 
 
-def _decoder(coding: str):
+def _zlib_decoder(coding: str, body: bytes):
+    """gzip, or deflate: zlib-wrapped as the RFC says, raw as some clients send it (told by the first byte)."""
     if coding in ("gzip", "x-gzip"):
         return zlib.decompressobj(16 + zlib.MAX_WBITS)
     if coding == "deflate":
-        return None  # zlib-wrapped or raw: chosen by the first byte, see _inflate
+        return zlib.decompressobj(zlib.MAX_WBITS if body[:1] == b"\x78" else -zlib.MAX_WBITS)
     raise BodyError(f"content coding {coding!r} not supported")
 
 
@@ -96,10 +97,7 @@ def decode_content(body: bytes, content_encoding: str, max_bytes: int, max_ratio
             if coding == "br":
                 body = _bounded(_brotli_steps(body), limit)
             else:
-                d = _decoder(coding)
-                if d is None:  # deflate: zlib-wrapped as the RFC says, raw as some clients send
-                    d = zlib.decompressobj(zlib.MAX_WBITS if body[:1] == b"\x78" else -zlib.MAX_WBITS)
-                body = _bounded(_zlib_steps(d, body), limit)
+                body = _bounded(_zlib_steps(_zlib_decoder(coding, body), body), limit)
         except zlib.error:
             raise BodyError(f"bad {coding} body") from None
     return body
