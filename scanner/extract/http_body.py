@@ -111,12 +111,20 @@ def _media_type(content_type: str) -> tuple[str, dict[str, str]]:
 
 
 def form_fields(text: bytes, member_prefix: str) -> list[BodyPart]:
-    """urlencoded ``a=1&b=2`` as one text part per field (``form:a``), values percent-decoded."""
+    """urlencoded ``a=1&b=2`` as one text part per field (``form:a``), values percent-decoded to the
+    bytes the page sent (UTF-8, Shift_JIS, EUC-JP: the text scan sniffs which)."""
     try:
-        pairs = parse_qsl(text.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace")
+        # latin-1 both ways keeps every byte as it was: a Shift_JIS form is not mangled by a UTF-8 guess
+        pairs = parse_qsl(text.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
     except ValueError:
         raise BodyError("bad urlencoded form") from None
-    return [BodyPart(f"{member_prefix}:{name}", value.encode("utf-8"), "text") for name, value in pairs if value]
+    return [BodyPart(f"{member_prefix}:{_field_name(name)}", value.encode("latin-1"), "text")
+            for name, value in pairs if value]
+
+
+def _field_name(raw: str) -> str:
+    """A field's name for records, read as UTF-8 where it is (names are almost always ASCII)."""
+    return raw.encode("latin-1").decode("utf-8", "replace")
 
 
 def _multipart(body: bytes, boundary: str, max_bytes: int) -> list[BodyPart]:
