@@ -8,6 +8,7 @@ turn them into the contract's JSON objects, with the contract's field order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, NamedTuple
 
@@ -123,12 +124,12 @@ def record_dict(rec: Record) -> dict[str, Any]:
     return out
 
 
-def findings_of(items: list[ScanItem]) -> list[FindingRecord]:
+def findings_of(items: Sequence[ScanItem]) -> list[FindingRecord]:
     """The finding records among a file's items."""
     return [r for r in items if isinstance(r, FindingRecord)]
 
 
-def unscanned_of(items: list[ScanItem]) -> list[NotScannedRecord]:
+def unscanned_of(items: Sequence[ScanItem]) -> list[NotScannedRecord]:
     """The not_scanned records among a file's items."""
     return [r for r in items if isinstance(r, NotScannedRecord)]
 

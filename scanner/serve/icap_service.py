@@ -1,0 +1,234 @@
+"""The ICAP service (RFC 3507) a web proxy hands each request to: asyncio, one coroutine per
+connection, requests in turn on a persistent connection.
+
+Per request: read the head (``protocol.read_request``), the body's preview and, after ``100
+Continue``, the rest; scan the request (``web_scan``); decide (``web_verdict``); answer 204 (or the
+request echoed when the proxy does not take 204), the 403 block page, or the request masked.
+Anything malformed or too slow is an ICAP error and the connection is closed: with ``bypass=off``
+the proxy then fails the post closed. Nothing here passes a request it did not read whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scanner.actions.block_page import BLOCK_STATUS, block_page, incident_id
+from scanner.actions.masking import mask_body
+from scanner.actions.web_verdict import WebVerdict, decide_web
+from scanner.config.web import ICAP_SERVICE_PATH, IcapSpec
+from scanner.detect.engine import Engine
+from scanner.report.records import Record, findings_of, unscanned_of
+from scanner.serve.web_scan import FileScanner, WebRequest, scan_request
+from scanner.sources.icap import responses
+from scanner.sources.icap.protocol import CRLF, IcapError, IcapRequest, WireLimits, read_chunks, read_request
+
+log = logging.getLogger("mynumber_dlp.icap")
+
+RESPMOD_SERVICE_PATH = "/respmod"
+INLINE_SCAN_BYTES = 64 * 1024
+"""Bodies up to this size (not multipart) are scanned on the event loop: a thread hop costs more
+than scanning 1 KB. Larger ones, and uploads, go to a thread (the core releases the GIL)."""
+IDENTITY_HEADERS = ("x-client-ip", "x-authenticated-user", "x-authenticated-groups")
+"""ICAP headers the proxy sends about the client (Squid: ``icap_send_client_ip``, ``icap_client_username_header``)."""
+MASKABLE_TYPES = ("text/", "application/json")
+
+
+@dataclass(frozen=True, slots=True)
+class WebAlertInfo:
+    """Who sent a request and where to: what its alert says beside the findings (never the query)."""
+
+    service: str
+    method: str
+    host: str
+    path: str
+    incident: str
+    client: dict[str, str]
+
+
+AlertCall = Callable[[WebVerdict, WebAlertInfo], None]
+"""Delivers the alert of one request (blocking; raises when a sink did not take it)."""
+
+
+def _http_request(head: bytes) -> tuple[str, str, dict[str, str]]:
+    """(method, target, headers lower-cased) of an encapsulated HTTP request head."""
+    lines = head[:-4].split(CRLF)
+    parts = lines[0].decode("latin-1").split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+        raise IcapError(400, "bad encapsulated HTTP request line")
+    headers: dict[str, str] = {}
+    for raw in lines[1:]:
+        name, colon, value = raw.decode("latin-1").partition(":")
+        if not colon:
+            raise IcapError(400, "bad encapsulated HTTP header")
+        headers[name.strip().lower()] = value.strip()
+    return parts[0], parts[1], headers
+
+
+def _host(target: str, headers: dict[str, str]) -> str:
+    """The target host: the Host header, else the authority of an absolute target."""
+    if "host" in headers:
+        return headers["host"]
+    rest = target.split("://", 1)[1] if "://" in target else ""
+    return rest.split("/", 1)[0]
+
+
+def _path_only(target: str) -> str:
+    """An absolute target (``http://h/p?q``) as origin-form (``/p?q``), as records name it."""
+    if "://" in target:
+        rest = target.split("://", 1)[1]
+        return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+    return target
+
+
+def with_content_length(head: bytes, length: int) -> bytes:
+    """An HTTP head with its ``Content-Length`` set to ``length`` (a masked body may be shorter)."""
+    lines = head[:-4].split(CRLF)
+    kept = [line for line in lines[1:] if not line.lower().startswith(b"content-length:")]
+    return CRLF.join([lines[0], *kept, b"Content-Length: %d" % length]) + CRLF + CRLF
+
+
+class IcapService:
+    """One ICAP listener's request handling; ``engine`` is read per request (a reload swaps it)."""
+
+    def __init__(
+        self, spec: IcapSpec, engine: Callable[[], Engine], scan_file: FileScanner, alert: AlertCall,
+        observe: Callable[[str, float], None], max_ratio: int, wire: WireLimits | None = None,
+    ) -> None:
+        self.spec, self._engine, self._scan_file, self._alert = spec, engine, scan_file, alert
+        self._observe = observe
+        """Told each request's verdict (``allow``, ``alert``, ``mask``, ``block``, ``error``) and seconds taken."""
+        self._max_ratio = max_ratio
+        self._wire = wire or WireLimits()
+
+    def istag(self) -> str:
+        """Changes with the ruleset and the policy: a proxy that caches answers sees new rules."""
+        engine = self._engine()
+        seed = f"{engine.ruleset.version}|{self.spec.on_violation}|{self.spec.on_oversize}|{self.spec.min_confidence}"
+        return "mnd-" + hashlib.sha256(seed.encode()).hexdigest()[:24]
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one connection until the client closes it or an error closes it."""
+        try:
+            while await self._one(reader, writer):
+                pass
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass  # the proxy went away mid-request: nothing was passed
+        finally:
+            writer.close()
+
+    async def _one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        """One request answered; False when the connection is to be closed."""
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(self.spec.request_timeout):
+                request = await read_request(reader, self._wire)
+                answer = await self._answer(request, reader, writer, started)
+        except EOFError:
+            return False
+        except TimeoutError:
+            answer, status = None, 408
+        except IcapError as exc:
+            answer, status = None, exc.status
+            log.warning("ICAP request refused: %s", exc)
+        if answer is None:
+            self._observe("error", time.monotonic() - started)
+            writer.write(responses.error(status, self.istag()))
+            await writer.drain()
+            return False
+        writer.write(answer)
+        await writer.drain()
+        return True
+
+    async def _answer(
+        self, request: IcapRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, started: float
+    ) -> bytes:
+        services = {ICAP_SERVICE_PATH: "REQMOD", **({RESPMOD_SERVICE_PATH: "RESPMOD"} if self.spec.respmod else {})}
+        if request.service not in services and not (request.service == RESPMOD_SERVICE_PATH
+                                                    and request.method in ("OPTIONS", "RESPMOD")):
+            raise IcapError(404, "no such service")
+        if request.method == "OPTIONS":
+            method = services.get(request.service, "RESPMOD")
+            return responses.options(self.istag(), method, self.spec.preview, self.spec.options_ttl,
+                                     self.spec.max_connections)
+        if request.method == "RESPMOD" and not self.spec.respmod:
+            return await self._unchanged_response(request, reader)
+        if request.method != "REQMOD" or request.service != ICAP_SERVICE_PATH:
+            raise IcapError(405, "method not allowed on this service")
+        head = request.http_heads.get("req-hdr")
+        if head is None:
+            raise IcapError(400, "REQMOD without a request head")
+        body, over = await self._body(request, reader, writer)
+        return await self._decide(request, head, body, over, started)
+
+    async def _body(
+        self, request: IcapRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> tuple[bytes, bool]:
+        """The whole body: the preview, then (``100 Continue``) the rest; over: past ``max_body``."""
+        if request.body_section is None:
+            return b"", False
+        limit = self.spec.max_body
+        data, ieof, over = await read_chunks(reader, self._wire, limit)
+        if request.preview is not None and not ieof:
+            writer.write(responses.continue_())
+            await writer.drain()
+            rest, _, more = await read_chunks(reader, self._wire, max(0, limit - len(data)))
+            data, over = data + rest, over or more
+        return data, over
+
+    async def _unchanged_response(self, request: IcapRequest, reader: asyncio.StreamReader) -> bytes:
+        """RESPMOD while responses are not scanned: 204 (after the preview, or the body read)."""
+        if request.body_section is not None and (request.preview is None or not request.allows_204):
+            raise IcapError(400, "RESPMOD without a preview or Allow: 204")
+        if request.body_section is not None:
+            await read_chunks(reader, self._wire, 0)  # the preview, dropped: 204 ends the exchange
+        return responses.no_content(self.istag())
+
+    async def _decide(self, request: IcapRequest, head: bytes, body: bytes, over: bool, started: float) -> bytes:
+        method, target, headers = _http_request(head)
+        web = WebRequest(method, _host(target, headers), _path_only(target), headers.get("content-type", ""),
+                         headers.get("content-encoding", ""), body, over)
+        engine = self._engine()
+        records = await self._scan(engine, web)
+        ctype = web.content_type.lower()
+        maskable = not web.content_encoding and ctype.startswith(MASKABLE_TYPES)
+        verdict = decide_web(self.spec, findings_of(records), unscanned_of(records), maskable)
+        masked = self._masked(engine, body) if verdict.action == "mask" else None
+        if verdict.action == "mask" and masked is None:
+            verdict = WebVerdict("block", verdict.reason, verdict.findings, verdict.unscanned)
+        incident = incident_id()
+        if verdict.alert:
+            info = WebAlertInfo("icap", method, web.host, web.path.split("?", 1)[0], incident,
+                                {k: request.headers[k] for k in IDENTITY_HEADERS if k in request.headers})
+            try:
+                await asyncio.get_running_loop().run_in_executor(None, self._alert, verdict, info)
+            except Exception as exc:  # noqa: BLE001 - an alert not delivered must not let the post pass
+                log.error("alert not delivered (%s): blocking the request", type(exc).__name__)
+                verdict = WebVerdict("block", verdict.reason, verdict.findings, verdict.unscanned)
+        self._observe(verdict.action, time.monotonic() - started)
+        if verdict.action == "block":
+            page = block_page(verdict.reason, incident, len(verdict.findings))
+            return responses.http_response(self.istag(), BLOCK_STATUS, "Forbidden", "text/html; charset=utf-8",
+                                           page, [("X-Incident-Id", incident)])
+        if verdict.action == "mask" and masked is not None:
+            return responses.modified_request(self.istag(), with_content_length(head, len(masked)), masked)
+        if request.allows_204:
+            return responses.no_content(self.istag())
+        return responses.modified_request(self.istag(), head, body)
+
+    async def _scan(self, engine: Engine, web: WebRequest) -> list[Record]:
+        def scan() -> list[Record]:
+            return scan_request(engine, web, self._scan_file, self.spec.max_body, self._max_ratio,
+                                self.spec.min_confidence)
+
+        if len(web.body) <= INLINE_SCAN_BYTES and not web.content_type.lower().startswith("multipart/"):
+            return scan()
+        return await asyncio.get_running_loop().run_in_executor(None, scan)
+
+    def _masked(self, engine: Engine, body: bytes) -> bytes | None:
+        masked = mask_body(engine, body, self.spec.min_confidence)
+        return masked if masked is not None and masked != body else None

@@ -1,0 +1,109 @@
+"""The ICAP service over a real loopback socket, as a proxy talks to it (RFC 3507)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scanner.config.web import IcapSpec
+from scanner.detect.finding import Confidence
+from scanner.extract.limits import Limits
+from scanner.extract.payload import scan_payload
+from scanner.serve.icap_service import IcapService
+
+N = "123456789018"
+
+
+def _chunks(body: bytes, size: int) -> bytes:
+    out = b""
+    for i in range(0, len(body), size):
+        piece = body[i:i + size]
+        out += b"%x\r\n" % len(piece) + piece + b"\r\n"
+    return out
+
+
+def _reqmod(body: bytes, preview: int | None = None, ctype: str = "text/plain", allow_204: bool = True) -> list[bytes]:
+    """A REQMOD as Squid sends it, cut where the service must answer 100 Continue."""
+    head = (f"POST http://blog.example/post HTTP/1.1\r\nHost: blog.example\r\nContent-Type: {ctype}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    icap = (b"REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nHost: 127.0.0.1\r\nX-Client-IP: 127.0.0.1\r\n"
+            + (b"Allow: 204\r\n" if allow_204 else b"")
+            + (b"Preview: %d\r\n" % preview if preview is not None else b"")
+            + b"Encapsulated: req-hdr=0, req-body=%d\r\n\r\n" % len(head))
+    if preview is None or preview >= len(body):
+        return [icap + head + _chunks(body, 7) + (b"0; ieof\r\n\r\n" if preview is not None else b"0\r\n\r\n")]
+    return [icap + head + _chunks(body[:preview], 5) + b"0\r\n\r\n", _chunks(body[preview:], 3) + b"0\r\n\r\n"]
+
+
+def _exchange(engine, *requests: list[bytes], spec: IcapSpec | None = None) -> tuple[list[bytes], list]:
+    """Send requests on one connection; the answers (read up to the connection's close) and alerts."""
+    alerts: list = []
+
+    def scan_file(name, data):
+        return scan_payload(engine, name, data, Limits(), Confidence.LOW)
+
+    service = IcapService(spec or IcapSpec(), lambda: engine, scan_file, lambda v, info: alerts.append((v, info)),
+                          lambda _a, _s: None, 200)
+
+    async def go() -> list[bytes]:
+        server = await asyncio.start_server(service.handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        answers = []
+        for pieces in requests:
+            writer.write(pieces[0])
+            for rest in pieces[1:]:
+                assert await reader.readuntil(b"\r\n\r\n") == b"ICAP/1.0 100 Continue\r\n\r\n"
+                writer.write(rest)
+            head = await reader.readuntil(b"\r\n\r\n")
+            if b" 200 " in head.split(b"\r\n")[0] and b"null-body" not in head:
+                head += await reader.readuntil(b"\r\n\r\n")  # the HTTP head
+                head += await reader.readuntil(b"0\r\n\r\n")  # the chunked body
+            answers.append(head)
+        writer.close()
+        server.close()
+        return answers
+
+    return asyncio.run(asyncio.wait_for(go(), 30)), alerts
+
+
+def test_options_names_the_service_with_its_istag_preview_and_allow_204(engine):
+    (answer,), _ = _exchange(engine, [b"OPTIONS icap://127.0.0.1/reqmod ICAP/1.0\r\nHost: x\r\n\r\n"])
+    assert answer.startswith(b"ICAP/1.0 200 OK\r\n")
+    assert b"Methods: REQMOD" in answer and b"Allow: 204" in answer and b"Preview: 4096" in answer
+    assert b'ISTag: "mnd-' in answer
+
+
+def test_a_clean_post_is_204_and_one_with_a_number_is_the_403_page_on_one_connection(engine):
+    answers, alerts = _exchange(engine, _reqmod("今日の日記です。".encode()),
+                                _reqmod(f"私の個人番号は{N}です".encode()))
+    assert answers[0].startswith(b"ICAP/1.0 204 ")
+    assert b"HTTP/1.1 403 Forbidden" in answers[1] and "送信がブロックされました".encode() in answers[1]
+    assert N.encode() not in answers[1] and b"9018" not in answers[1]
+    ((verdict, info),) = alerts
+    assert (verdict.action, info.host, info.client) == ("block", "blog.example", {"x-client-ip": "127.0.0.1"})
+
+
+def test_a_number_split_across_the_preview_and_chunks_is_found(engine):
+    body = f"メモ 個人番号 {N} 以上".encode()
+    cut = body.index(N.encode()) + 5
+    (answer,), _ = _exchange(engine, _reqmod(body, preview=cut))
+    assert b"HTTP/1.1 403" in answer
+
+
+def test_a_clean_post_to_a_proxy_without_204_comes_back_byte_for_byte(engine):
+    body = b"hello, blog"
+    (answer,), _ = _exchange(engine, _reqmod(body, allow_204=False))
+    assert answer.startswith(b"ICAP/1.0 200 OK") and answer.endswith(b"b\r\nhello, blog\r\n0\r\n\r\n")
+
+
+def test_mask_forwards_a_json_post_with_the_number_hidden_and_the_length_fixed(engine):
+    body = f'{{"note": "個人番号 {N}"}}'.encode()
+    (answer,), _ = _exchange(engine, _reqmod(body, ctype="application/json"), spec=IcapSpec(on_violation="mask"))
+    assert b"********9018" in answer and N.encode() not in answer
+    assert b"Content-Length: %d" % len(body) in answer
+
+
+def test_bad_offsets_get_an_icap_400_and_the_connection_closed(engine):
+    bad = b"REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nHost: x\r\nEncapsulated: req-hdr=0, req-body=5\r\n\r\nPOST / "
+    (answer,), _ = _exchange(engine, [bad + b"HTTP/1.1\r\n\r\n0\r\n\r\n"])
+    assert answer.startswith(b"ICAP/1.0 400 ") and b"Connection: close" in answer
