@@ -307,6 +307,7 @@ def _layout_notes(cfg) -> list[str]:
 def cmd_serve(args: argparse.Namespace) -> int:
     from scanner.serve.logs import setup_logging
     from scanner.serve.server import Server
+    from scanner.serve.web_services import ListenError
 
     cfg, overrides = _serve_config(args)
     notes = _layout_notes(cfg)
@@ -315,7 +316,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         logging.getLogger("mynumber_dlp").warning("%s", note)
     _ruleset(list(cfg.scan.rules_dirs))  # fail early, with a clear message
     key = _key(cfg.scan).key
-    return Server(cfg, key, args.config, overrides).run()
+    try:
+        return Server(cfg, key, args.config, overrides).run()
+    except ListenError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:

@@ -30,6 +30,9 @@ quarantine; the move failed; left in place because an operator released it."""
 MessageAction = Literal["forwarded", "masked", "diverted"]
 """What was done about a message: passed on; passed on with its numbers masked; diverted to
 the quarantine destination."""
+WebRequestAction = Literal["blocked", "passed", "masked"]
+"""What was done about a web request: answered with the block page; passed on and alerted; passed
+on with its numbers masked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +43,16 @@ class Alert:
     """The watch or queue it came from (its configured name)."""
     findings: tuple[FindingRecord, ...]
     unscanned: tuple[NotScannedRecord, ...]
-    action: FileAction | MessageAction
+    action: FileAction | MessageAction | WebRequestAction
     path: str | None = None
     """The file (None for a message)."""
     message_id: str | None = None
     """The message's id on its broker (None for a file)."""
     routing: Mapping[str, Any] | None = None
     """Where the message came from (stream, topic, partition ...)."""
+    request: Mapping[str, str] | None = None
+    """A web request's method, host, path (never its query), incident id and the proxy's identity
+    headers (None for a file or a message)."""
     quarantine_id: str | None = None
     error: str | None = None
     """Why the action failed (an exception type), for ``quarantine_failed``."""
@@ -71,6 +77,14 @@ def message_alert(
 ) -> Alert:
     """The alert about one message and what the gate does with it."""
     return Alert(source, tuple(findings), tuple(unscanned), action, message_id=message_id, routing=dict(routing))
+
+
+def web_alert(
+    source: str, request: Mapping[str, str], findings: Sequence[FindingRecord],
+    unscanned: Sequence[NotScannedRecord], action: WebRequestAction,
+) -> Alert:
+    """The alert about one web request (a post through the proxy, a call of the scan API)."""
+    return Alert(source, tuple(findings), tuple(unscanned), action, request=dict(request))
 
 
 class AlertSink(Protocol):

@@ -14,7 +14,7 @@ FINDING_FIELDS = ("member", "line", "column", "rule", "confidence", "score", "ma
 """What an alert says of each finding (its path is the alert's)."""
 NOT_SCANNED_FIELDS = ("member", "reason", "detail")
 """What an alert says of each item it could not read."""
-BRIEF_FIELDS = ("type", "time", "source", "path", "message_id", "findings", "max_confidence", "action",
+BRIEF_FIELDS = ("type", "time", "source", "path", "message_id", "request", "findings", "max_confidence", "action",
                 "quarantine_id")
 """What a brief alert keeps (syslog, where the whole one is too long)."""
 
@@ -29,6 +29,7 @@ def alert_dict(alert: Alert) -> dict[str, Any]:
         "path": alert.path,
         "message_id": alert.message_id,
         "routing": alert.routing,
+        "request": alert.request,
         "findings": len(alert.findings),
         "max_confidence": top.label if top is not None else None,
         "details": [{k: v for k, v in record_dict(f).items() if k in FINDING_FIELDS} for f in alert.findings],
@@ -37,7 +38,7 @@ def alert_dict(alert: Alert) -> dict[str, Any]:
         "quarantine_id": alert.quarantine_id,
         "error": alert.error,
     }
-    for optional in ("path", "message_id", "routing", "quarantine_id", "error"):
+    for optional in ("path", "message_id", "routing", "request", "quarantine_id", "error"):
         if out[optional] is None:
             del out[optional]
     return out

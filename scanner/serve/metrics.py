@@ -30,6 +30,10 @@ ACTION_RESULTS = (("alert", "ok"), ("alert", "error"), ("quarantine", "ok"), ("q
 FILE_OUTCOMES = ("clean", "findings", "not_scanned", "quarantined", "changed")
 """``outcome`` of mynumber_dlp_items_scanned_total; ``changed``: changed while read, scanned again."""
 MESSAGE_RESULTS = ("in", "forwarded", "masked", "diverted", "dead_lettered", "redelivered")
+WEB_VERDICTS = ("allow", "alert", "mask", "block", "error")
+"""``verdict`` of mynumber_dlp_web_requests_total; ``error``: a malformed or too slow request (refused)."""
+WEB_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+"""The ICAP service adds milliseconds to a post: finer buckets than a file scan's."""
 
 
 class Metrics:
@@ -89,10 +93,21 @@ class Metrics:
             "File events lost (queue full, kernel inotify overflow); a reconcile follows",
             registry=r,
         )
+        self.web_requests = Counter(
+            "mynumber_dlp_web_requests", "Web requests decided, by service (icap, api) and verdict",
+            ["service", "verdict"], registry=r,
+        )
+        self.web_latency = Histogram(
+            "mynumber_dlp_web_added_latency_seconds",
+            "Time the service adds to a web request (read, scan, decide, alert)",
+            ["service"], buckets=WEB_BUCKETS, registry=r,
+        )
         Info("mynumber_dlp_build", "Version of mynumber-dlp", registry=r).info({"version": __version__})
         self.reload_ok.set(1)
 
-    def start_at_zero(self, sources: list[str], queues: list[str], limits: list[str]) -> None:
+    def start_at_zero(
+        self, sources: list[str], queues: list[str], limits: list[str], web: tuple[str, ...] = ()
+    ) -> None:
         """Create every series whose label values are known at start, at 0: an ``increase()``
         alert sees the first finding after a start only if the series existed before it."""
         for confidence in CONFIDENCES:
@@ -110,6 +125,9 @@ class Metrics:
         for queue in queues:
             for result in MESSAGE_RESULTS:
                 self.messages.labels(queue, result)
+        for service in web:
+            for verdict in WEB_VERDICTS:
+                self.web_requests.labels(service, verdict)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -30,6 +30,7 @@ from scanner.serve.file_watch import FileWatch
 from scanner.serve.metrics import HealthServer, Metrics
 from scanner.serve.queue_gates import QueueGates
 from scanner.serve.runtime import ReloadError, Runtime, build_runtime, reload_runtime
+from scanner.serve.web_services import WebServices
 from scanner.state import StateDB
 
 log = logging.getLogger("mynumber_dlp")
@@ -60,10 +61,13 @@ class Server:
         alerter = Alerter(alert_sinks(cfg), lambda ok: metrics.actions.labels("alert", "ok" if ok else "error").inc())
         watch = FileWatch(self.current, db, metrics, self.stop)
         actions = FileActions(db, metrics, alerter, quarantine_store(cfg, db), watch.requeue)
+        web = WebServices(self.current, self.key, alerter, metrics)
+        metrics.start_at_zero([], [], [], web.services)
         gates = QueueGates(self.current, self.key, alerter, db, metrics, self.stop)
         scans = FileScans(watch.debouncer, db, metrics, actions, self.key, self._beat)
         http = HealthServer(parse_address(cfg.metrics_address), metrics, self._alive, lambda: watch.ready)
         log.info("metrics and health on http://%s:%d", *http.address[:2])
+        web.start()  # first: an address in use refuses the start before anything else runs
         self._install_signals()
         watch.start(actions.unwalkable)
         gates.start()
@@ -74,6 +78,7 @@ class Server:
                     self.reload.clear()
                     self._reload(metrics, watch)
         finally:
+            web.stop()
             gates.join(self.runtime.config.drain_timeout)
             watch.stop()
             http.close()

@@ -1,0 +1,140 @@
+"""The daemon's web listeners — the ICAP service (and the scan API) — on one asyncio event loop
+in a thread of their own. Uploaded files are read by worker processes, as files on a share
+are: a hostile upload costs its request (blocked as not scanned), never the service.
+
+Listening addresses are bound at start: a port in use refuses the daemon's start, loudly. A
+reload swaps the rules each request uses; a changed address needs a restart (logged).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from contextlib import ExitStack
+
+from scanner.actions.alerting import Alerter, WebRequestAction, web_alert
+from scanner.actions.web_verdict import WebVerdict
+from scanner.config import parse_address
+from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner
+from scanner.report.records import Record
+from scanner.serve.icap_service import IcapService, WebAlertInfo
+from scanner.serve.metrics import Metrics
+from scanner.serve.runtime import Runtime
+
+log = logging.getLogger("mynumber_dlp")
+
+ALERT_ACTIONS: dict[str, WebRequestAction] = {"block": "blocked", "alert": "passed", "mask": "masked"}
+IDENTITY_FIELDS = {"x-client-ip": "client_ip", "x-authenticated-user": "user", "x-authenticated-groups": "groups"}
+"""The proxy's identity headers as an alert names them."""
+START_TIMEOUT = 30.0
+"""Seconds the listeners may take to bind at start."""
+
+
+class ListenError(OSError):
+    """A configured web service cannot listen on its address (in use, not allowed)."""
+
+
+class UploadWorkers:
+    """``jobs`` isolated worker processes that read uploads; each call takes a free one."""
+
+    def __init__(self, runtime: Runtime, key: str, jobs: int) -> None:
+        cfg, engine = runtime.config.scan, runtime.engine
+        scanner = PayloadScanner(engine.ruleset, key, engine.known, cfg.min_confidence, cfg.limits)
+        self._stack = ExitStack()
+        self._free: queue.Queue[IsolatedPayloads] = queue.Queue()
+        for _ in range(jobs):
+            self._free.put(self._stack.enter_context(IsolatedPayloads(scanner, cfg.limits)))
+
+    def __call__(self, name: str, data: bytes) -> list[Record]:
+        worker = self._free.get()
+        try:
+            return worker(name, data)
+        finally:
+            self._free.put(worker)
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+class WebServices:
+    """Start with ``start()`` (raises when an address cannot be bound), stop with ``stop()``."""
+
+    def __init__(self, runtime: Callable[[], Runtime], key: str, alerter: Alerter, metrics: Metrics) -> None:
+        self._runtime, self._key, self._alerter, self._metrics = runtime, key, alerter, metrics
+        self._loop = asyncio.new_event_loop()
+        self._thread: threading.Thread | None = None
+        self._uploads: UploadWorkers | None = None
+        self.addresses: dict[str, tuple[str, int]] = {}
+        """Where each service listens once started (``icap``)."""
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The configured services' names, for the metrics."""
+        cfg = self._runtime().config
+        return tuple(name for name, spec in (("icap", cfg.icap), ("api", cfg.api)) if spec is not None)
+
+    def start(self) -> None:
+        cfg = self._runtime().config
+        if cfg.icap is None:
+            return
+        self._uploads = UploadWorkers(self._runtime(), self._key, cfg.icap.file_jobs)
+        icap = IcapService(cfg.icap, lambda: self._runtime().engine, self._uploads, self._alert,
+                           self._observer("icap"), cfg.scan.limits.max_ratio)
+        host, port = parse_address(cfg.icap.address)
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        async def listen() -> None:
+            try:
+                server = await asyncio.start_server(icap.handle, host, port, limit=2 ** 17)
+            except OSError as exc:
+                failure.append(exc)
+                return
+            finally:
+                ready.set()
+            self.addresses["icap"] = server.sockets[0].getsockname()[:2]
+            async with server:
+                await server.serve_forever()
+
+        def run() -> None:
+            asyncio.set_event_loop(self._loop)
+            try:
+                self._loop.run_until_complete(listen())
+            except asyncio.CancelledError:
+                pass
+
+        self._thread = threading.Thread(target=run, name="web-services", daemon=True)
+        self._thread.start()
+        if not ready.wait(START_TIMEOUT) or failure:
+            why = f"{type(failure[0]).__name__}: {failure[0]}" if failure else "timed out"
+            self.stop()
+            raise ListenError(f"ICAP service cannot listen on {cfg.icap.address}: {why}")
+        log.info("ICAP service on icap://%s:%d/reqmod", *self.addresses["icap"])
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            def cancel() -> None:
+                for task in asyncio.all_tasks(self._loop):
+                    task.cancel()
+
+            self._loop.call_soon_threadsafe(cancel)
+            self._thread.join(timeout=10)
+        if self._uploads is not None:
+            self._uploads.close()
+
+    def _observer(self, service: str) -> Callable[[str, float], None]:
+        def observe(verdict: str, seconds: float) -> None:
+            self._metrics.web_requests.labels(service, verdict).inc()
+            self._metrics.web_latency.labels(service).observe(seconds)
+
+        return observe
+
+    def _alert(self, verdict: WebVerdict, info: WebAlertInfo) -> None:
+        """One alert per decided request; raises when a sink did not take it (the caller blocks)."""
+        request = {"method": info.method, "host": info.host, "path": info.path, "incident": info.incident,
+                   **{IDENTITY_FIELDS[k]: v for k, v in info.client.items()}}
+        self._alerter.send(web_alert(info.service, request, verdict.findings, verdict.unscanned,
+                                     ALERT_ACTIONS[verdict.action]))
