@@ -17,13 +17,15 @@ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missin
 [ -e /usr/share/tesseract-ocr/5/tessdata/jpn.traineddata ] || missing="$missing tesseract-ocr tesseract-ocr-jpn"
 [ -e /usr/share/tesseract-ocr/5/tessdata/osd.traineddata ] || missing="$missing tesseract-ocr-osd"
 [ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing="$missing fonts-ipafont-gothic fonts-ipafont-mincho"
+# web posts: a real Squid hands requests to the ICAP service
+[ -x /usr/sbin/squid ] || missing="$missing squid"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
     # the packages' own services are not ours: the tests start private brokers on free ports
-    for svc in redis-server mosquitto rabbitmq-server; do
+    for svc in redis-server mosquitto rabbitmq-server squid; do
       service "$svc" stop >/dev/null 2>&1 || true
     done
   else

@@ -1,34 +1,18 @@
-"""The web services of the daemon: ``[serve.icap]`` (posts through a proxy) and ``[serve.api]``
-(the HTTP scan API). Each runs when its table is present; both listen on loopback by default."""
+"""The web services of the daemon: ``[serve.icap]``, posts through a proxy (the HTTP scan API,
+``[serve.api]``, is to come). A service runs when its table is present, on loopback by default."""
 
 from __future__ import annotations
 
-import ipaddress
-from typing import Any, Literal
-
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from scanner.actions.web_verdict import WebPolicy
-from scanner.config.address import Address, split_address
-from scanner.schema import ConfidenceLevel, Duration, OptionalPath, OptionalText, Size, StrictModel
+from scanner.config.address import Address
+from scanner.schema import Duration, Size, StrictModel
 
 DEFAULT_ICAP_ADDRESS = "127.0.0.1:1344"
-DEFAULT_API_ADDRESS = "127.0.0.1:8080"
 ICAP_SERVICE_PATH = "/reqmod"
 """The REQMOD service's path: ``icap://127.0.0.1:1344/reqmod``."""
 MiB = 1024 * 1024
-
-
-def is_loopback(address: str) -> bool:
-    """Whether ``host:port`` listens on loopback only (a name other than ``localhost`` is not)."""
-    parsed = split_address(address)
-    host = parsed[0] if parsed else ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class WebLimits(StrictModel):
@@ -55,28 +39,3 @@ class IcapSpec(WebPolicy, WebLimits):
     """Scan responses too (``/respmod``); off: a RESPMOD request is answered unchanged."""
     file_jobs: int = Field(2, ge=1)
     """Worker processes that read uploaded files (xlsx, pdf, zip ...), isolated from the service."""
-
-
-class ApiSpec(WebLimits):
-    """``[serve.api]``: ``POST /v1/scan`` and ``/v1/openapi.json``."""
-
-    address: Address = DEFAULT_API_ADDRESS
-    """host:port of the scan API."""
-    token: OptionalText = Field(None, repr=False)
-    """Bearer token callers must send, usually ``${MYNUMBER_DLP_API_TOKEN}``; required off loopback."""
-    tls_cert: OptionalPath = None
-    """PEM certificate chain: serve HTTPS (with ``tls_key``)."""
-    tls_key: OptionalPath = None
-    """PEM private key of ``tls_cert``."""
-    min_confidence: ConfidenceLevel = WebPolicy().min_confidence
-    """Findings below this do not make the verdict ``block``."""
-    on_oversize: Literal["block", "allow"] = "block"
-    """The verdict for a body that could not be read whole."""
-
-    @model_validator(mode="after")
-    def _token_off_loopback(self) -> Any:
-        if not self.token and not is_loopback(self.address):
-            raise ValueError("a token is required when the API listens beyond loopback")
-        if (self.tls_cert is None) != (self.tls_key is None):
-            raise ValueError("tls_cert and tls_key go together")
-        return self

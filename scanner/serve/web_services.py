@@ -74,7 +74,7 @@ class WebServices:
     def services(self) -> tuple[str, ...]:
         """The configured services' names, for the metrics."""
         cfg = self._runtime().config
-        return tuple(name for name, spec in (("icap", cfg.icap), ("api", cfg.api)) if spec is not None)
+        return ("icap",) if cfg.icap is not None else ()
 
     def start(self) -> None:
         cfg = self._runtime().config
@@ -90,12 +90,12 @@ class WebServices:
         async def listen() -> None:
             try:
                 server = await asyncio.start_server(icap.handle, host, port, limit=2 ** 17)
+                self.addresses["icap"] = server.sockets[0].getsockname()[:2]
             except OSError as exc:
                 failure.append(exc)
                 return
             finally:
-                ready.set()
-            self.addresses["icap"] = server.sockets[0].getsockname()[:2]
+                ready.set()  # after the address is known: start() reads it
             async with server:
                 await server.serve_forever()
 

@@ -72,7 +72,7 @@ def test_alert_rules_name_exported_metrics():
     assert _query_names(text) - _exported_names() == set()
 
 
-@pytest.mark.parametrize("name", ["serve.toml", "container.toml", "redis.toml", "mqtt.toml", "nats.toml", "rabbitmq.toml", "kafka.toml"])
+@pytest.mark.parametrize("name", ["serve.toml", "container.toml", "redis.toml", "mqtt.toml", "nats.toml", "rabbitmq.toml", "kafka.toml", "icap.toml"])
 def test_example_configs_load(name, monkeypatch):
     monkeypatch.setenv("MYNUMBER_DLP_BROKER_URL", "redis://127.0.0.1:6379/0")
     cfg = load_serve_config(DEPLOY / "examples" / name)
