@@ -25,7 +25,15 @@ from scanner.detect.engine import Engine
 from scanner.report.records import Record, findings_of, unscanned_of
 from scanner.serve.web_scan import FileScanner, WebRequest, scan_request
 from scanner.sources.icap import responses
-from scanner.sources.icap.protocol import CRLF, IcapError, IcapRequest, WireLimits, read_chunks, read_request
+from scanner.sources.icap.protocol import (
+    CRLF,
+    IcapError,
+    IcapRequest,
+    WireLimits,
+    parse_headers,
+    read_chunks,
+    read_request,
+)
 
 log = logging.getLogger("mynumber_dlp.icap")
 
@@ -60,13 +68,7 @@ def _http_request(head: bytes) -> tuple[str, str, dict[str, str]]:
     parts = lines[0].decode("latin-1").split(" ")
     if len(parts) != 3 or not parts[2].startswith("HTTP/"):
         raise IcapError(400, "bad encapsulated HTTP request line")
-    headers: dict[str, str] = {}
-    for raw in lines[1:]:
-        name, colon, value = raw.decode("latin-1").partition(":")
-        if not colon:
-            raise IcapError(400, "bad encapsulated HTTP header")
-        headers[name.strip().lower()] = value.strip()
-    return parts[0], parts[1], headers
+    return parts[0], parts[1], parse_headers(lines[1:])
 
 
 def _host(target: str, headers: dict[str, str]) -> str:

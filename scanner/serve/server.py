@@ -30,7 +30,7 @@ from scanner.serve.file_watch import FileWatch
 from scanner.serve.metrics import HealthServer, Metrics
 from scanner.serve.queue_gates import QueueGates
 from scanner.serve.runtime import ReloadError, Runtime, build_runtime, reload_runtime
-from scanner.serve.web_services import WebServices
+from scanner.serve.web_services import WebServices, web_service_names
 from scanner.state import StateDB
 
 log = logging.getLogger("mynumber_dlp")
@@ -56,13 +56,13 @@ class Server:
         cfg = self.runtime.config
         db = StateDB(cfg.state_dir)
         metrics = Metrics()
-        metrics.start_at_zero([w.name for w in cfg.watches], [q.name for q in cfg.queues], list(Limits.model_fields))
+        metrics.start_at_zero([w.name for w in cfg.watches], [q.name for q in cfg.queues], list(Limits.model_fields),
+                              web_service_names(cfg))
         metrics.reload_time.set(time.time())
         alerter = Alerter(alert_sinks(cfg), lambda ok: metrics.actions.labels("alert", "ok" if ok else "error").inc())
         watch = FileWatch(self.current, db, metrics, self.stop)
         actions = FileActions(db, metrics, alerter, quarantine_store(cfg, db), watch.requeue)
         web = WebServices(self.current, self.key, alerter, metrics)
-        metrics.start_at_zero([], [], [], web.services)
         gates = QueueGates(self.current, self.key, alerter, db, metrics, self.stop)
         scans = FileScans(watch.debouncer, db, metrics, actions, self.key, self._beat)
         http = HealthServer(parse_address(cfg.metrics_address), metrics, self._alive, lambda: watch.ready)

@@ -32,7 +32,7 @@ class WebRequest:
     method: str
     host: str
     target: str
-    """The request target as sent (path and query)."""
+    """The request target in origin form (path and query)."""
     content_type: str = ""
     content_encoding: str = ""
     body: bytes = b""
@@ -47,7 +47,7 @@ class WebRequest:
     @property
     def name(self) -> str:
         """The request's name in records: ``http://host/path`` (never its query)."""
-        return f"http://{self.host}{self.path}" if not self.path.startswith(("http://", "https://")) else self.path
+        return f"http://{self.host}{self.path}"
 
 
 def _text_records(engine: Engine, name: str, part: BodyPart, min_confidence: Confidence) -> list[Record]:

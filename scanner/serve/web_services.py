@@ -17,7 +17,7 @@ from contextlib import ExitStack
 
 from scanner.actions.alerting import Alerter, WebRequestAction, web_alert
 from scanner.actions.web_verdict import WebVerdict
-from scanner.config import parse_address
+from scanner.config import ServeConfig, parse_address
 from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner
 from scanner.report.records import Record
 from scanner.serve.icap_service import IcapService, WebAlertInfo
@@ -31,6 +31,11 @@ IDENTITY_FIELDS = {"x-client-ip": "client_ip", "x-authenticated-user": "user", "
 """The proxy's identity headers as an alert names them."""
 START_TIMEOUT = 30.0
 """Seconds the listeners may take to bind at start."""
+
+
+def web_service_names(cfg: ServeConfig) -> tuple[str, ...]:
+    """The web services a config runs (the ``service`` label of their metrics)."""
+    return ("icap",) if cfg.icap is not None else ()
 
 
 class ListenError(OSError):
@@ -69,12 +74,6 @@ class WebServices:
         self._uploads: UploadWorkers | None = None
         self.addresses: dict[str, tuple[str, int]] = {}
         """Where each service listens once started (``icap``)."""
-
-    @property
-    def services(self) -> tuple[str, ...]:
-        """The configured services' names, for the metrics."""
-        cfg = self._runtime().config
-        return ("icap",) if cfg.icap is not None else ()
 
     def start(self) -> None:
         cfg = self._runtime().config

@@ -4,7 +4,6 @@ that records what reaches it."""
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import urllib.error
@@ -13,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_KEY
 from tests.serve.proxies import blog_server, squid
+from tests.serve.uploads import multipart_upload, roster_xlsx
 from tests.sources.brokers.servers import Missing, find, free_port
 from tests.test_daemon import Served, wait_for
 
@@ -27,6 +28,12 @@ def _need(exe: str) -> None:
         if os.environ.get("CI") == "true":
             raise
         pytest.skip(f"{exe} not installed (tests/run.sh installs it)")
+
+
+def _env(root: Path) -> dict:
+    """The daemon's environment: the test key, config and data under ``root``."""
+    return dict(os.environ, MYNUMBER_DLP_FINGERPRINT_KEY=TEST_KEY, XDG_CONFIG_HOME=str(root / "xdg"),
+                XDG_DATA_HOME=str(root / "xdg-data"))
 
 
 def icap_daemon(root: Path, env: dict, icap_port: int, extra: str = "") -> Served:
@@ -43,8 +50,7 @@ def icap_daemon(root: Path, env: dict, icap_port: int, extra: str = "") -> Serve
 def stack(tmp_path_factory):
     _need("squid")
     root = tmp_path_factory.mktemp("icap")
-    env = dict(os.environ, MYNUMBER_DLP_FINGERPRINT_KEY="test-fingerprint-key",
-               XDG_CONFIG_HOME=str(root / "xdg"), XDG_DATA_HOME=str(root / "xdg-data"))
+    env = _env(root)
     icap_port = free_port()
     daemon = icap_daemon(root, env, icap_port)
     try:
@@ -90,19 +96,9 @@ def test_a_clean_post_reaches_the_blog_byte_for_byte(stack):
 
 
 def test_a_multipart_upload_of_an_xlsx_roster_is_blocked(stack):
-    from openpyxl import Workbook
-
     _, blog, proxy = stack
-    wb = Workbook()
-    wb.active.append(["氏名", "個人番号"])
-    wb.active.append(["山田 太郎", N])
-    out = io.BytesIO()
-    wb.save(out)
-    boundary = "----formboundary7MA4YWxk"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名簿.xlsx\"\r\n"
-            "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n").encode()
-    body += out.getvalue() + f"\r\n--{boundary}--\r\n".encode()
-    status, _ = _post(proxy, blog.url + "/upload", body, f"multipart/form-data; boundary={boundary}")
+    body, ctype = multipart_upload("名簿.xlsx", roster_xlsx("山田 太郎", N))
+    status, _ = _post(proxy, blog.url + "/upload", body, ctype)
     assert status == 403 and not [r for r in blog.received if r.path == "/upload"]
 
 
@@ -134,8 +130,7 @@ def test_a_number_split_across_the_preview_and_chunk_boundaries_is_found(stack, 
 def test_kill_9_of_the_icap_service_fails_posts_closed_and_a_restart_serves_again(tmp_path):
     """bypass=off: while the service is down Squid answers an error and nothing reaches the blog."""
     _need("squid")
-    env = dict(os.environ, MYNUMBER_DLP_FINGERPRINT_KEY="test-fingerprint-key",
-               XDG_CONFIG_HOME=str(tmp_path / "xdg"), XDG_DATA_HOME=str(tmp_path / "xdg-data"))
+    env = _env(tmp_path)
     icap_port = free_port()
     daemon = icap_daemon(tmp_path, env, icap_port)
     try:

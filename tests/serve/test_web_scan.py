@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
 
 from scanner.detect.finding import Confidence
@@ -11,6 +10,7 @@ from scanner.extract.limits import Limits
 from scanner.extract.payload import scan_payload
 from scanner.report.records import FindingRecord, NotScannedRecord
 from scanner.serve.web_scan import WebRequest, scan_request
+from tests.serve.uploads import multipart_upload, roster_xlsx
 
 N = "123456789018"
 MiB = 1024 * 1024
@@ -53,18 +53,8 @@ def test_a_shift_jis_form_field_keeps_its_japanese_context(engine):
 
 
 def test_an_uploaded_xlsx_is_scanned_as_a_file_and_named_inside_the_request(engine):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.append(["氏名", "個人番号"])
-    wb.active.append(["山田", N])
-    out = io.BytesIO()
-    wb.save(out)
-    boundary = "b0undary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"f\"; filename=\"名簿.xlsx\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n").encode()
-    body += out.getvalue() + f"\r\n--{boundary}--\r\n".encode()
-    recs = _scan(engine, WebRequest("POST", "h", "/upload", f"multipart/form-data; boundary={boundary}", body=body))
+    body, ctype = multipart_upload("名簿.xlsx", roster_xlsx("山田", N))
+    recs = _scan(engine, WebRequest("POST", "h", "/upload", ctype, body=body))
     assert recs and all(r.member.startswith("upload:名簿.xlsx") for r in recs)
     assert any(isinstance(r, FindingRecord) and r.confidence == Confidence.HIGH for r in recs)
 

@@ -117,7 +117,8 @@ async def _read_head(reader: asyncio.StreamReader, limit: int, what: str) -> byt
     return head
 
 
-def _headers(lines: list[bytes]) -> dict[str, str]:
+def parse_headers(lines: list[bytes]) -> dict[str, str]:
+    """Header lines (ICAP's, or the encapsulated HTTP head's) as {lower-cased name: value}."""
     headers: dict[str, str] = {}
     for raw in lines:
         name, colon, value = raw.decode("latin-1").partition(":")
@@ -141,7 +142,7 @@ async def read_request(reader: asyncio.StreamReader, limits: WireLimits) -> Icap
         raise IcapError(505, "ICAP version not supported")
     if not uri.startswith("icap://"):
         raise IcapError(400, "bad ICAP URI")
-    request = IcapRequest(method, uri, _headers(lines[1:]))
+    request = IcapRequest(method, uri, parse_headers(lines[1:]))
     encapsulated = request.headers.get("encapsulated")
     if encapsulated is None:
         if method != "OPTIONS":
