@@ -19,6 +19,7 @@ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missin
 [ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing="$missing fonts-ipafont-gothic fonts-ipafont-mincho"
 # web posts: a real Squid hands requests to the ICAP service
 [ -x /usr/sbin/squid ] || missing="$missing squid"
+[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || missing="$missing chromium chromium-driver"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -49,6 +49,8 @@ def effective_config(cfg: ServeConfig | ScanConfig) -> dict[str, Any]:
         return {"source": cfg.source, **_scan_part(cfg)}
     serve = _json(cfg, ServeSettings)
     serve["webhook_url"] = mask_url(cfg.webhook_url)
+    if cfg.api is not None:
+        serve["api"]["token"] = MASK if cfg.api.token else None
     serve["watch"] = [w.model_dump(mode="json") for w in cfg.watches]
     serve["queue"] = [{**q.model_dump(mode="json"), "url": mask_url(q.url)} for q in cfg.queues]
     return {"source": cfg.source, **_scan_part(cfg.scan), "policy": cfg.policy.model_dump(mode="json"), "serve": serve}

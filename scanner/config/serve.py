@@ -14,7 +14,7 @@ from scanner.config.paths import ALERT_LOG_NAME, default_home
 from scanner.config.queue import QueueSpec
 from scanner.config.scan import ScanConfig
 from scanner.config.watch import WatchSpec
-from scanner.config.web import IcapSpec
+from scanner.config.web import ApiSpec, IcapSpec
 from scanner.schema import ConfigPath, Duration, OptionalPath, OptionalText, Seq, StrictModel
 
 
@@ -64,6 +64,8 @@ class ServeSettings(StrictModel):
     """Structured logs as JSON lines on stderr."""
     icap: IcapSpec | None = None
     """The ICAP service for web proxies (``[serve.icap]``); off unless the table is there."""
+    api: ApiSpec | None = None
+    """The HTTP scan API (``[serve.api]``); off unless the table is there."""
 
 
 class ServeConfig(ServeSettings):

@@ -20,6 +20,11 @@ UTF16_NUL_SHARE = 0.2
 """Share of NUL bytes on one parity that marks BOM-less UTF-16 text."""
 BINARY_CONTROL_SHARE = 0.1
 """Share of control bytes (other than tab, CR, LF, FF, ESC) that marks a binary file."""
+UTF8_GOOD_PER_BAD = 3
+"""UTF-8 that does not decode cleanly is still UTF-8 with this many good characters per bad byte
+(CP932 and EUC-JP Japanese read as UTF-8 give at most 1 per bad byte, measured on 60-character pieces)."""
+UTF8_MIN_CHARS = 8
+"""Non-ASCII characters needed before a sample with bad bytes is taken for UTF-8."""
 
 ISO2022_JP = "iso2022_jp_ext"  # also decodes JIS X 0201 half-width katakana (ESC ( I)
 
@@ -51,6 +56,15 @@ def _decodes(sample: bytes, encoding: str) -> str | None:
         return codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=False)
     except UnicodeDecodeError:
         return None
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """UTF-8 with a few bad bytes (a cut sequence, a stray byte pasted in): CP932 and EUC-JP read
+    as UTF-8 break at about every character, not at one in four."""
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=False)
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return good >= UTF8_MIN_CHARS and bad * UTF8_GOOD_PER_BAD <= good
 
 
 def _japanese_score(text: str) -> float:
@@ -107,7 +121,7 @@ def sniff(sample: bytes) -> Sniffed:
         return Sniffed(None)
     if sample.isascii():
         return Sniffed(ISO2022_JP if any(e in sample for e in _ISO2022_ESCAPES) else "utf-8")
-    if _decodes(sample, "utf-8") is not None:
+    if _decodes(sample, "utf-8") is not None or _mostly_utf8(sample):
         return Sniffed("utf-8")
     decoded = {enc: _decodes(sample, enc) for enc in ("cp932", "euc_jp")}
     ok = {enc: text for enc, text in decoded.items() if text is not None}

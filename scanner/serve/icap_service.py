@@ -23,7 +23,7 @@ from scanner.actions.web_verdict import WebVerdict, decide_web
 from scanner.config.web import ICAP_SERVICE_PATH, IcapSpec
 from scanner.detect.engine import Engine
 from scanner.report.records import Record, findings_of, unscanned_of
-from scanner.serve.web_scan import FileScanner, WebRequest, scan_request
+from scanner.serve.web_scan import BodyScan, FileScanner, WebRequest, scan_request, scans_inline
 from scanner.sources.icap import responses
 from scanner.sources.icap.protocol import (
     CRLF,
@@ -38,12 +38,14 @@ from scanner.sources.icap.protocol import (
 log = logging.getLogger("mynumber_dlp.icap")
 
 RESPMOD_SERVICE_PATH = "/respmod"
-INLINE_SCAN_BYTES = 64 * 1024
-"""Bodies up to this size (not multipart) are scanned on the event loop: a thread hop costs more
-than scanning 1 KB. Larger ones, and uploads, go to a thread (the core releases the GIL)."""
 IDENTITY_HEADERS = ("x-client-ip", "x-authenticated-user", "x-authenticated-groups")
 """ICAP headers the proxy sends about the client (Squid: ``icap_send_client_ip``, ``icap_client_username_header``)."""
 MASKABLE_TYPES = ("text/", "application/json")
+LINGER_SECONDS = 2.0
+"""After an error, how long the rest of the proxy's request is read and dropped before the close."""
+LINGER_BYTES = 4 * 1024 * 1024
+"""After an error, how much of the rest is dropped at most."""
+READ_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,20 @@ def _path_only(target: str) -> str:
     return target
 
 
+async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Half-close after an error and drop what the proxy still sends, for a moment: closing
+    with unread input resets the connection, and a reset can destroy the error in flight."""
+    if writer.can_write_eof():
+        writer.write_eof()
+    try:
+        async with asyncio.timeout(LINGER_SECONDS):
+            dropped = 0
+            while dropped < LINGER_BYTES and (data := await reader.read(READ_CHUNK)):
+                dropped += len(data)
+    except TimeoutError:
+        pass
+
+
 def with_content_length(head: bytes, length: int) -> bytes:
     """An HTTP head with its ``Content-Length`` set to ``length`` (a masked body may be shorter)."""
     lines = head[:-4].split(CRLF)
@@ -101,10 +117,10 @@ class IcapService:
         self, spec: IcapSpec, engine: Callable[[], Engine], scan_file: FileScanner, alert: AlertCall,
         observe: Callable[[str, float], None], max_ratio: int, wire: WireLimits | None = None,
     ) -> None:
-        self.spec, self._engine, self._scan_file, self._alert = spec, engine, scan_file, alert
+        self.spec, self._engine, self._alert = spec, engine, alert
+        self._how = BodyScan(scan_file, spec.max_body, max_ratio, spec.min_confidence)
         self._observe = observe
         """Told each request's verdict (``allow``, ``alert``, ``mask``, ``block``, ``error``) and seconds taken."""
-        self._max_ratio = max_ratio
         self._wire = wire or WireLimits()
 
     def istag(self) -> str:
@@ -137,10 +153,16 @@ class IcapService:
         except IcapError as exc:
             answer, status = None, exc.status
             log.warning("ICAP request refused: %s", exc)
+        except ConnectionError:
+            raise  # the proxy went away: handle() closes the connection
+        except Exception as exc:  # noqa: BLE001 - a bug costs this request (an ICAP 500: fails closed), not the service
+            answer, status = None, 500
+            log.error("ICAP request failed: %s", type(exc).__name__)
         if answer is None:
             self._observe("error", time.monotonic() - started)
             writer.write(responses.error(status, self.istag()))
             await writer.drain()
+            await _linger(reader, writer)
             return False
         writer.write(answer)
         await writer.drain()
@@ -224,10 +246,9 @@ class IcapService:
 
     async def _scan(self, engine: Engine, web: WebRequest) -> list[Record]:
         def scan() -> list[Record]:
-            return scan_request(engine, web, self._scan_file, self.spec.max_body, self._max_ratio,
-                                self.spec.min_confidence)
+            return scan_request(engine, web, self._how)
 
-        if len(web.body) <= INLINE_SCAN_BYTES and not web.content_type.lower().startswith("multipart/"):
+        if scans_inline(len(web.body), web.content_type, web.content_encoding):
             return scan()
         return await asyncio.get_running_loop().run_in_executor(None, scan)
 

@@ -21,8 +21,27 @@ class JsonFormatter(logging.Formatter):
         )
 
 
+class OneLine(logging.Filter):
+    """A library's error logged with its traceback becomes one line naming the exception's type:
+    an exception's text may quote what a client sent (a header, a body), and the log never does."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage()}: {type(record.exc_info[1]).__name__}"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
+QUOTING_LOGGERS = ("aiohttp.server", "aiohttp.web")
+"""Libraries' loggers whose errors carry a client's bytes (aiohttp logs a malformed request so)."""
+
+
 def setup_logging(as_json: bool) -> None:
     """Everything at INFO and above to stderr."""
+    for name in QUOTING_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OneLine) for f in logger.filters):
+            logger.addFilter(OneLine())
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     root = logging.getLogger()

@@ -23,6 +23,21 @@ from scanner.report.records import FindingRecord, NotScannedRecord, Record, find
 
 FileScanner = Callable[[str, bytes], list[Record]]
 """Scans one uploaded file (name in records, bytes) -> its records."""
+INLINE_SCAN_BYTES = 64 * 1024
+"""Text bodies up to this size are scanned on the event loop: a thread hop costs more than
+scanning 1 KB. Larger ones, encoded ones and files go to a thread (the core releases the GIL;
+a file waits for an isolated worker)."""
+INLINE_TYPES = ("text/", "application/json", "application/x-www-form-urlencoded")
+
+
+def scans_inline(size: int, content_type: str, content_encoding: str) -> bool:
+    """Whether a body is small and plain enough to scan on the event loop itself."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if size == 0:
+        return True  # a GET: only its URL is read
+    return size <= INLINE_SCAN_BYTES and not content_encoding and (kind.startswith(INLINE_TYPES)
+                                                                   or kind.endswith("+json"))
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,26 +92,48 @@ def _file_records(scan_file: FileScanner, name: str, part: BodyPart) -> list[Rec
     return out
 
 
-def scan_request(
-    engine: Engine, request: WebRequest, scan_file: FileScanner, max_body: int, max_ratio: int,
-    min_confidence: Confidence,
+@dataclass(frozen=True, slots=True)
+class BodyScan:
+    """How to read bodies: the uploads' scanner, the limits, the confidence records start at."""
+
+    scan_file: FileScanner
+    max_body: int
+    max_ratio: int
+    min_confidence: Confidence
+
+
+def scan_body(
+    engine: Engine, name: str, body: bytes, content_type: str, content_encoding: str, how: BodyScan,
+    over: bool = False, as_file: bool = False,
 ) -> list[Record]:
-    """Every finding and unread part of one request, at or above ``min_confidence``."""
+    """Every finding and unread part of one body, named ``name`` in its records; ``over``: more
+    than ``max_body`` came and ``body`` is only its start; ``as_file``: the body is one file
+    (read by its content) unless it is a form."""
+    if over:
+        return [not_scanned_record(name, None, "limit:max_body", f"body over {how.max_body} bytes")]
+    try:
+        parts = body_parts(body, content_type, content_encoding, how.max_body, how.max_ratio)
+    except BodyTooLarge as exc:
+        return [not_scanned_record(name, None, "limit:max_body", exc.reason)]
+    except BodyError as exc:
+        return [not_scanned_record(name, None, "corrupt", exc.reason)]
+    records: list[Record] = []
+    for part in parts:
+        if as_file and part.member is None:
+            part = BodyPart(None, part.data, "file")
+        if part.kind == "text":
+            records += _text_records(engine, name, part, how.min_confidence)
+        else:
+            records += _file_records(how.scan_file, name, part)
+    return records
+
+
+def scan_request(engine: Engine, request: WebRequest, how: BodyScan) -> list[Record]:
+    """Every finding and unread part of one request (its URL, query and body), at or above
+    ``min_confidence``."""
     name = request.name
     url = [BodyPart("url", request.target.split("?", 1)[0].encode("latin-1", "replace"), "text"),
            *query_parts(request.target)]
-    records: list[Record] = [r for p in url for r in _text_records(engine, name, p, min_confidence)]
-    if request.over:
-        return [*records, not_scanned_record(name, None, "limit:max_body", f"body over {max_body} bytes")]
-    try:
-        parts = body_parts(request.body, request.content_type, request.content_encoding, max_body, max_ratio)
-    except BodyTooLarge as exc:
-        return [*records, not_scanned_record(name, None, "limit:max_body", exc.reason)]
-    except BodyError as exc:
-        return [*records, not_scanned_record(name, None, "corrupt", exc.reason)]
-    for part in parts:
-        if part.kind == "text":
-            records += _text_records(engine, name, part, min_confidence)
-        else:
-            records += _file_records(scan_file, name, part)
-    return records
+    records: list[Record] = [r for p in url for r in _text_records(engine, name, p, how.min_confidence)]
+    return records + scan_body(engine, name, request.body, request.content_type, request.content_encoding, how,
+                               request.over)

@@ -1,4 +1,4 @@
-"""The daemon's web listeners — the ICAP service (and the scan API) — on one asyncio event loop
+"""The daemon's web listeners — the ICAP service and the scan API — on one asyncio event loop
 in a thread of their own. Uploaded files are read by worker processes, as files on a share
 are: a hostile upload costs its request (blocked as not scanned), never the service.
 
@@ -11,18 +11,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import ssl
 import threading
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import AsyncExitStack, ExitStack
+
+from aiohttp import web
 
 from scanner.actions.alerting import Alerter, WebRequestAction, web_alert
 from scanner.actions.web_verdict import WebVerdict
 from scanner.config import ServeConfig, parse_address
+from scanner.config.web import API_SCAN_PATH, ICAP_SERVICE_PATH
 from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner
 from scanner.report.records import Record
 from scanner.serve.icap_service import IcapService, WebAlertInfo
 from scanner.serve.metrics import Metrics
 from scanner.serve.runtime import Runtime
+from scanner.serve.scan_api import ScanApi
 
 log = logging.getLogger("mynumber_dlp")
 
@@ -35,7 +40,7 @@ START_TIMEOUT = 30.0
 
 def web_service_names(cfg: ServeConfig) -> tuple[str, ...]:
     """The web services a config runs (the ``service`` label of their metrics)."""
-    return ("icap",) if cfg.icap is not None else ()
+    return tuple(name for name, spec in (("icap", cfg.icap), ("api", cfg.api)) if spec is not None)
 
 
 class ListenError(OSError):
@@ -73,30 +78,38 @@ class WebServices:
         self._thread: threading.Thread | None = None
         self._uploads: UploadWorkers | None = None
         self.addresses: dict[str, tuple[str, int]] = {}
-        """Where each service listens once started (``icap``)."""
+        """Where each service listens once started (``icap``, ``api``)."""
 
     def start(self) -> None:
         cfg = self._runtime().config
-        if cfg.icap is None:
+        if cfg.icap is None and cfg.api is None:
             return
-        self._uploads = UploadWorkers(self._runtime(), self._key, cfg.icap.file_jobs)
-        icap = IcapService(cfg.icap, lambda: self._runtime().engine, self._uploads, self._alert,
-                           self._observer("icap"), cfg.scan.limits.max_ratio)
-        host, port = parse_address(cfg.icap.address)
+        jobs = max(spec.file_jobs for spec in (cfg.icap, cfg.api) if spec is not None)
+        self._uploads = UploadWorkers(self._runtime(), self._key, jobs)
+        engine, max_ratio = (lambda: self._runtime().engine), cfg.scan.limits.max_ratio
+        icap = api = None
+        if cfg.icap is not None:
+            icap = IcapService(cfg.icap, engine, self._uploads, self._alert, self._observer("icap"), max_ratio)
+        if cfg.api is not None:
+            api = ScanApi(cfg.api, engine, self._uploads, self._observer("api"), max_ratio)
         ready = threading.Event()
-        failure: list[BaseException] = []
+        failure: list[str] = []
 
         async def listen() -> None:
+            stack = AsyncExitStack()
             try:
-                server = await asyncio.start_server(icap.handle, host, port, limit=2 ** 17)
-                self.addresses["icap"] = server.sockets[0].getsockname()[:2]
-            except OSError as exc:
-                failure.append(exc)
+                if icap is not None:
+                    self.addresses["icap"] = await self._listen_icap(icap, stack)
+                if api is not None:
+                    self.addresses["api"] = await self._listen_api(api, stack)
+            except (OSError, ListenError) as exc:
+                failure.append(str(exc))
+                await stack.aclose()
                 return
             finally:
-                ready.set()  # after the address is known: start() reads it
-            async with server:
-                await server.serve_forever()
+                ready.set()  # after the addresses are known: start() reads them
+            async with stack:
+                await asyncio.Event().wait()  # until stop() cancels it
 
         def run() -> None:
             asyncio.set_event_loop(self._loop)
@@ -108,10 +121,41 @@ class WebServices:
         self._thread = threading.Thread(target=run, name="web-services", daemon=True)
         self._thread.start()
         if not ready.wait(START_TIMEOUT) or failure:
-            why = f"{type(failure[0]).__name__}: {failure[0]}" if failure else "timed out"
+            why = failure[0] if failure else "web services did not start in time"
             self.stop()
-            raise ListenError(f"ICAP service cannot listen on {cfg.icap.address}: {why}")
-        log.info("ICAP service on icap://%s:%d/reqmod", *self.addresses["icap"])
+            raise ListenError(why)
+        if icap is not None:
+            log.info("ICAP service on icap://%s:%d%s", *self.addresses["icap"], ICAP_SERVICE_PATH)
+        if api is not None:
+            scheme = "https" if cfg.api and cfg.api.tls_cert else "http"
+            log.info("scan API on %s://%s:%d%s", scheme, *self.addresses["api"], API_SCAN_PATH)
+
+    async def _listen_icap(self, icap: IcapService, stack: AsyncExitStack) -> tuple[str, int]:
+        host, port = parse_address(icap.spec.address)
+        try:
+            server = await asyncio.start_server(icap.handle, host, port, limit=2 ** 17)
+        except OSError as exc:
+            why = f"{type(exc).__name__}: {exc}"
+            raise ListenError(f"ICAP service cannot listen on {icap.spec.address}: {why}") from exc
+        await stack.enter_async_context(server)
+        return server.sockets[0].getsockname()[:2]
+
+    async def _listen_api(self, api: ScanApi, stack: AsyncExitStack) -> tuple[str, int]:
+        address = api.spec.address
+        try:
+            context = api.ssl_context()
+        except (OSError, ssl.SSLError) as exc:
+            raise ListenError(f"scan API cannot load tls_cert/tls_key: {type(exc).__name__}: {exc}") from exc
+        # bodies are decoded by web_scan (bounded by max_ratio), not by aiohttp on the way in
+        runner = web.AppRunner(api.app(), auto_decompress=False, access_log=None, handle_signals=False)
+        await runner.setup()
+        stack.push_async_callback(runner.cleanup)
+        host, port = parse_address(address)
+        try:
+            await web.TCPSite(runner, host, port, ssl_context=context).start()
+        except OSError as exc:
+            raise ListenError(f"scan API cannot listen on {address}: {type(exc).__name__}: {exc}") from exc
+        return runner.addresses[0][:2]
 
     def stop(self) -> None:
         if self._thread is not None:

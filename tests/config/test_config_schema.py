@@ -214,3 +214,24 @@ def test_the_readme_example_with_every_key_loads_and_shows_the_schema_defaults(t
     assert cfg.policy == default.policy and cfg.scan.limits == default.scan.limits
     assert (cfg.debounce_quiet, cfg.reconcile_interval, cfg.drain_timeout) == (1.0, 3600.0, 30.0)
     assert cfg.watches[0].policy.quarantine is False and cfg.watches[0].name == "watch0"
+
+
+@pytest.mark.parametrize(("address", "refused"), [
+    ("127.0.0.1:8080", False), ("localhost:8080", False), ("[::1]:8080", False),
+    ("0.0.0.0:8080", True), ("10.0.0.5:8080", True), ("dlp.example.jp:8080", True),
+])
+def test_the_scan_api_needs_a_token_unless_it_listens_on_loopback(tmp_path, address, refused):
+    path = write(tmp_path, f'[serve.api]\naddress = "{address}"\n')
+    if refused:
+        assert "token is required" in error_of(path)
+    else:
+        assert load_serve_config(path).api.address == address
+
+
+def test_the_scan_api_tls_cert_and_key_go_together_and_the_token_is_masked(tmp_path, monkeypatch):
+    assert "go together" in error_of(write(tmp_path, '[serve.api]\ntls_cert = "/etc/dlp/api.pem"\n'))
+    monkeypatch.setenv("MYNUMBER_DLP_API_TOKEN", "hunter2")
+    text = '[serve.api]\naddress = "0.0.0.0:8443"\ntoken = "${MYNUMBER_DLP_API_TOKEN}"\n'
+    cfg = load_serve_config(write(tmp_path, text))
+    assert cfg.api.token == "hunter2" and "hunter2" not in repr(cfg)
+    assert effective_config(cfg)["serve"]["api"]["token"] == "********"

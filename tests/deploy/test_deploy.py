@@ -75,6 +75,7 @@ def test_alert_rules_name_exported_metrics():
 @pytest.mark.parametrize("name", ["serve.toml", "container.toml", "redis.toml", "mqtt.toml", "nats.toml", "rabbitmq.toml", "kafka.toml", "icap.toml"])
 def test_example_configs_load(name, monkeypatch):
     monkeypatch.setenv("MYNUMBER_DLP_BROKER_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("MYNUMBER_DLP_API_TOKEN", "t")
     cfg = load_serve_config(DEPLOY / "examples" / name)
     assert (cfg.watches or cfg.queues) and cfg.state_dir
 

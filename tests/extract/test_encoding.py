@@ -68,3 +68,21 @@ def test_invalid_bytes_become_replacement_characters_and_the_rest_is_still_read(
     data = "個人番号：".encode() + b"\xff\xfe\xfd" + f"\nマイナンバー {N}\n".encode()
     _enc, chunks = decode_stream(io.BytesIO(data))
     assert len(engine.scan_text("".join(chunks))) == 1
+
+
+@pytest.mark.parametrize("damage", [
+    lambda b: b[:20] + b"\x97" + b[20:],  # a stray byte pasted in
+    lambda b: b.replace("よろしく".encode(), "よろしく".encode()[:-1] + b"9", 1),  # a character cut short
+    lambda b: b[:-2],  # cut mid-character at the end
+])
+def test_utf8_with_a_bad_byte_stays_utf8_so_its_japanese_context_is_kept(engine, damage):
+    data = damage(f"私の個人番号は{N}です。よろしくお願いします".encode())
+    encoding, chunks = decode_stream(io.BytesIO(data))
+    assert encoding == "utf-8"
+    assert "個人番号" in "".join(chunks)
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "euc_jp"])
+def test_legacy_japanese_is_not_taken_for_damaged_utf8(encoding):
+    assert sniff(TEXT.encode(encoding)).encoding == encoding
+    assert sniff("社員名簿：山田太郎、鈴木一郎".encode(encoding)).encoding == encoding

@@ -21,7 +21,8 @@ def _chunks(body: bytes, size: int) -> bytes:
     return out
 
 
-def _reqmod(body: bytes, preview: int | None = None, ctype: str = "text/plain", allow_204: bool = True) -> list[bytes]:
+def _reqmod(body: bytes, preview: int | None = None, ctype: str = "text/plain", allow_204: bool = True,
+            chunk: int = 7) -> list[bytes]:
     """A REQMOD as Squid sends it, cut where the service must answer 100 Continue."""
     head = (f"POST http://blog.example/post HTTP/1.1\r\nHost: blog.example\r\nContent-Type: {ctype}\r\n"
             f"Content-Length: {len(body)}\r\n\r\n").encode()
@@ -30,7 +31,7 @@ def _reqmod(body: bytes, preview: int | None = None, ctype: str = "text/plain", 
             + (b"Preview: %d\r\n" % preview if preview is not None else b"")
             + b"Encapsulated: req-hdr=0, req-body=%d\r\n\r\n" % len(head))
     if preview is None or preview >= len(body):
-        return [icap + head + _chunks(body, 7) + (b"0; ieof\r\n\r\n" if preview is not None else b"0\r\n\r\n")]
+        return [icap + head + _chunks(body, chunk) + (b"0; ieof\r\n\r\n" if preview is not None else b"0\r\n\r\n")]
     return [icap + head + _chunks(body[:preview], 5) + b"0\r\n\r\n", _chunks(body[preview:], 3) + b"0\r\n\r\n"]
 
 
@@ -107,3 +108,92 @@ def test_bad_offsets_get_an_icap_400_and_the_connection_closed(engine):
     bad = b"REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nHost: x\r\nEncapsulated: req-hdr=0, req-body=5\r\n\r\nPOST / "
     (answer,), _ = _exchange(engine, [bad + b"HTTP/1.1\r\n\r\n0\r\n\r\n"])
     assert answer.startswith(b"ICAP/1.0 400 ") and b"Connection: close" in answer
+
+
+def _serve_raw(engine, cases: list[bytes], scan_file=None) -> tuple[list[bytes], list, list]:
+    """Each case on a connection of its own, half-closed after it; what came back (up to the
+    close), the alerts and the observed verdicts. An OPTIONS after all of them must still work."""
+    alerts: list = []
+    verdicts: list = []
+
+    def default_scan_file(name, data):
+        return scan_payload(engine, name, data, Limits(), Confidence.LOW)
+
+    service = IcapService(IcapSpec(request_timeout=5), lambda: engine, scan_file or default_scan_file,
+                          lambda v, info: alerts.append(v), lambda verdict, _s: verdicts.append(verdict), 200)
+
+    async def one(port: int, data: bytes) -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(data)
+        writer.write_eof()
+        answer = await reader.read()
+        writer.close()
+        return answer
+
+    async def go() -> list[bytes]:
+        server = await asyncio.start_server(service.handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        answers = [await one(port, data) for data in cases]
+        answers.append(await one(port, b"OPTIONS icap://127.0.0.1/reqmod ICAP/1.0\r\nHost: x\r\n\r\n"))
+        server.close()
+        return answers
+
+    answers = asyncio.run(asyncio.wait_for(go(), 120))
+    assert answers[-1].startswith(b"ICAP/1.0 200 OK"), "the service stopped answering"
+    return answers[:-1], alerts, verdicts
+
+
+def _passed(answer: bytes) -> bool:
+    """Whether an answer lets the request go on (204, or the request sent back)."""
+    first = answer.split(b"\r\n", 1)[0]
+    return first.startswith(b"ICAP/1.0 204") or (first.startswith(b"ICAP/1.0 200") and b"HTTP/1.1 403" not in answer)
+
+
+def test_a_mangled_reqmod_with_a_number_is_never_passed_and_the_service_survives(engine):
+    """Seeded byte flips, cuts and junk anywhere but in the number and the words that make it one
+    (a number without them is low confidence, passed by design): an ICAP error, the block page or
+    a closed connection — never 204, never the request handed back."""
+    import random
+
+    said = f"個人番号は{N}".encode()
+    (wire,) = _reqmod(f"私の個人番号は{N}です。よろしく".encode(), chunk=1000)
+    start = wire.index(said)
+    rng = random.Random(13)
+    cases = []
+    for _ in range(300):
+        data = bytearray(wire)
+        how = rng.choice(("flip", "cut", "junk"))
+        at = rng.choice([i for i in range(len(data)) if not start <= i < start + len(said)])
+        if how == "flip":
+            data[at] = rng.randrange(256)
+        elif how == "cut":
+            del data[at:]
+        else:
+            data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 40)))
+        cases.append(bytes(data))
+    answers, _, _ = _serve_raw(engine, cases)
+    passed = [c for c, a in zip(cases, answers, strict=True) if _passed(a)]
+    assert passed == []
+
+
+def test_truncated_chunks_and_huge_heads_get_an_icap_error_or_a_close_never_a_pass(engine):
+    (wire,) = _reqmod(f"個人番号 {N}".encode())
+    cases = [
+        wire[:-5],  # the last chunk cut
+        wire.replace(b"\r\n0\r\n\r\n", b"\r\nzz\r\n\r\n"),  # a chunk size that is not hex
+        wire.replace(b"Host: 127.0.0.1\r\n", b"Host: 127.0.0.1\r\nX-Pad: " + b"a" * 200_000 + b"\r\n"),
+        wire.replace(b"Host: blog.example\r\n", b"Host: blog.example\r\nX-Pad: " + b"b" * 200_000 + b"\r\n"),
+    ]
+    answers, alerts, _ = _serve_raw(engine, cases)
+    assert [_passed(a) for a in answers] == [False] * 4 and alerts == []
+    assert answers[1].startswith(b"ICAP/1.0 400") and answers[2].startswith(b"ICAP/1.0 413")
+
+
+def test_a_bug_while_scanning_is_an_icap_500_counted_as_error_not_a_pass_nor_a_crash(engine):
+    def broken(name, data):
+        raise RuntimeError("boom")
+
+    (wire,) = _reqmod(b"\x00\x01binary upload", ctype="application/octet-stream")
+    (answer,), alerts, verdicts = _serve_raw(engine, [wire], scan_file=broken)
+    assert answer.startswith(b"ICAP/1.0 500") and b"Connection: close" in answer
+    assert verdicts == ["error"] and alerts == []

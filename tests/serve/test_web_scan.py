@@ -5,11 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 
+import pytest
+
 from scanner.detect.finding import Confidence
 from scanner.extract.limits import Limits
 from scanner.extract.payload import scan_payload
 from scanner.report.records import FindingRecord, NotScannedRecord
-from scanner.serve.web_scan import WebRequest, scan_request
+from scanner.serve.web_scan import INLINE_SCAN_BYTES, BodyScan, WebRequest, scan_body, scan_request, scans_inline
 from tests.serve.uploads import multipart_upload, roster_xlsx
 
 N = "123456789018"
@@ -20,7 +22,7 @@ def _scan(engine, request):
     def scan_file(name, data):
         return scan_payload(engine, name, data, Limits(), Confidence.LOW)
 
-    return scan_request(engine, request, scan_file, MiB, 200, Confidence.LOW)
+    return scan_request(engine, request, BodyScan(scan_file, MiB, 200, Confidence.LOW))
 
 
 def test_a_number_in_a_form_field_is_found_and_the_record_names_the_field_not_the_query(engine):
@@ -64,3 +66,30 @@ def test_a_body_over_the_limit_or_broken_is_not_scanned_never_clean(engine):
     broken = _scan(engine, WebRequest("POST", "h", "/", "text/plain", "gzip", b"not gzip"))
     assert [r.reason for r in over] == ["limit:max_body"]
     assert [type(r) for r in broken] == [NotScannedRecord] and broken[0].reason == "corrupt"
+
+
+def test_a_body_posted_as_a_file_is_read_as_one_so_a_csv_header_gives_context(engine):
+    calls = []
+
+    def scan_file(name, data):
+        calls.append(name)
+        return scan_payload(engine, name, data, Limits(), Confidence.LOW)
+
+    csv = f"氏名,個人番号\n山田 太郎,{N}\n".encode()
+    recs = scan_body(engine, "roster.csv", csv, "text/plain", "", BodyScan(scan_file, MiB, 200, Confidence.LOW),
+                     as_file=True)
+    assert calls == ["roster.csv"] and [(r.path, r.masked) for r in recs] == [("roster.csv", "********9018")]
+
+
+@pytest.mark.parametrize(("size", "ctype", "coding", "inline"), [
+    (1000, "text/plain; charset=utf-8", "", True),
+    (1000, "application/x-www-form-urlencoded", "", True),
+    (1000, "application/ld+json", "", True),
+    (0, "", "", True),  # a GET: its URL only
+    (1000, "text/plain", "gzip", False),  # inflating may take long
+    (1000, "application/octet-stream", "", False),  # a file waits for an isolated worker
+    (1000, "multipart/form-data; boundary=x", "", False),
+    (INLINE_SCAN_BYTES + 1, "text/plain", "", False),
+])
+def test_only_small_plain_text_bodies_are_scanned_on_the_event_loop(size, ctype, coding, inline):
+    assert scans_inline(size, ctype, coding) is inline
