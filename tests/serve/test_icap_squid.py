@@ -149,3 +149,47 @@ def test_kill_9_of_the_icap_service_fails_posts_closed_and_a_restart_serves_agai
     finally:
         daemon.proc.kill()
         daemon.proc.wait()
+
+
+def _chromium(proxy: str, shots: Path):
+    """Debian's headless Chromium driven by its chromedriver, every request through ``proxy``
+    (loopback too: ``<-loopback>`` lifts Chromium's implicit bypass)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    _need("chromium")
+    _need("chromedriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = find("chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                f"--proxy-server={proxy}", "--proxy-bypass-list=<-loopback>", f"--user-data-dir={shots / 'profile'}"):
+        options.add_argument(arg)
+    service = Service(executable_path=find("chromedriver"), log_output=str(shots / "chromedriver.log"))
+    return webdriver.Chrome(service=service, options=options)
+
+
+def test_headless_chromium_submitting_a_blog_form_is_blocked_and_shows_the_block_page(stack, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    daemon, blog, proxy = stack
+    browser = _chromium(proxy, tmp_path)
+    try:
+        browser.set_page_load_timeout(60)
+        browser.get(blog.url + "/new-post")  # the form comes through the proxy (a clean GET)
+        assert any(r.path == "/new-post" for r in blog.received)
+        browser.find_element(By.NAME, "body").send_keys(f"今日の日記。私のマイナンバーは {N} です。")
+        browser.find_element(By.ID, "send").click()
+        WebDriverWait(browser, 60).until(expected_conditions.text_to_be_present_in_element(
+            (By.TAG_NAME, "body"), "送信がブロックされました"))
+        browser.save_screenshot(str(tmp_path / "block-page.png"))
+        shown, source = browser.find_element(By.TAG_NAME, "body").text, browser.page_source
+    finally:
+        browser.quit()
+    assert "Request blocked" in shown and N not in source
+    assert not [r for r in blog.received if r.method == "POST" and r.path == "/post" and N.encode() in r.body]
+    alert = wait_for(lambda: next((a for a in daemon.alerts() if a.get("request", {}).get("path") == "/post"
+                                   and a["request"]["incident"] in shown), None))
+    assert alert["action"] == "blocked"
+    assert (tmp_path / "block-page.png").stat().st_size > 0
