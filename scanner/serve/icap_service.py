@@ -33,6 +33,7 @@ from scanner.sources.icap.protocol import (
     parse_headers,
     read_chunks,
     read_request,
+    request_line,
 )
 
 log = logging.getLogger("mynumber_dlp.icap")
@@ -41,6 +42,9 @@ RESPMOD_SERVICE_PATH = "/respmod"
 IDENTITY_HEADERS = ("x-client-ip", "x-authenticated-user", "x-authenticated-groups")
 """ICAP headers the proxy sends about the client (Squid: ``icap_send_client_ip``, ``icap_client_username_header``)."""
 MASKABLE_TYPES = ("text/", "application/json")
+IDLE_CONNECTION_SECONDS = 120.0
+"""A persistent connection with no request for this long is closed, silently (Squid's own
+``pconn_timeout`` is 60 s: it closes first, and opens a new one when it needs it)."""
 LINGER_SECONDS = 2.0
 """After an error, how long the rest of the proxy's request is read and dropped before the close."""
 LINGER_BYTES = 4 * 1024 * 1024
@@ -141,32 +145,44 @@ class IcapService:
 
     async def _one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
         """One request answered; False when the connection is to be closed."""
-        started = time.monotonic()
+        try:
+            async with asyncio.timeout(IDLE_CONNECTION_SECONDS):
+                first = await request_line(reader, self._wire)
+        except (EOFError, TimeoutError):
+            return False  # closed, or idle too long: closed without a word, as between requests
+        except IcapError as exc:
+            return await self._refuse(reader, writer, exc, time.monotonic())
+        started = time.monotonic()  # from the request's first line: the time it adds, not the idle time before
         try:
             async with asyncio.timeout(self.spec.request_timeout):
-                request = await read_request(reader, self._wire)
+                request = await read_request(reader, self._wire, first)
                 answer = await self._answer(request, reader, writer, started)
         except EOFError:
             return False
         except TimeoutError:
-            answer, status = None, 408
+            return await self._refuse(reader, writer, IcapError(408, "request not received in time"), started)
         except IcapError as exc:
-            answer, status = None, exc.status
-            log.warning("ICAP request refused: %s", exc)
+            return await self._refuse(reader, writer, exc, started)
         except ConnectionError:
             raise  # the proxy went away: handle() closes the connection
         except Exception as exc:  # noqa: BLE001 - a bug costs this request (an ICAP 500: fails closed), not the service
-            answer, status = None, 500
             log.error("ICAP request failed: %s", type(exc).__name__)
-        if answer is None:
-            self._observe("error", time.monotonic() - started)
-            writer.write(responses.error(status, self.istag()))
-            await writer.drain()
-            await _linger(reader, writer)
-            return False
+            return await self._refuse(reader, writer, IcapError(500, "internal error"), started)
         writer.write(answer)
         await writer.drain()
         return True
+
+    async def _refuse(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, error: IcapError, started: float
+    ) -> bool:
+        """Answer an ICAP error, counted as verdict ``error``; the connection is then closed."""
+        if error.status not in (408, 500):
+            log.warning("ICAP request refused: %s", error)
+        self._observe("error", time.monotonic() - started)
+        writer.write(responses.error(error.status, self.istag()))
+        await writer.drain()
+        await _linger(reader, writer)
+        return False
 
     async def _answer(
         self, request: IcapRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, started: float

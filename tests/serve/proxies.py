@@ -97,15 +97,18 @@ def blog_server() -> Iterator[Blog]:
 
 
 @contextmanager
-def squid(workdir: Path, icap_port: int, preview: int = 4096) -> Iterator[str]:
-    """A private Squid on a free port whose REQMOD goes to ``icap_port``; yields its proxy URL."""
+def squid(workdir: Path, icap_port: int | None, preview: int = 4096) -> Iterator[str]:
+    """A private Squid on a free port whose REQMOD goes to ``icap_port`` (None: a plain proxy,
+    the benchmark's yardstick); yields its proxy URL."""
     exe = find("squid")
     workdir.mkdir(parents=True, exist_ok=True)
     os.chmod(workdir, 0o777)  # Squid run as root drops to its own user, which writes its log here
     port = free_port()
     conf = workdir / "squid.conf"
-    conf.write_text(SQUID_CONF.format(port=port, log=workdir / "cache.log", dir=workdir, icap=icap_port,
-                                      preview=preview))
+    text = SQUID_CONF.format(port=port, log=workdir / "cache.log", dir=workdir, icap=icap_port, preview=preview)
+    if icap_port is None:
+        text = "".join(line for line in text.splitlines(True) if not line.startswith(("icap_", "adaptation_")))
+    conf.write_text(text)
     proc = subprocess.Popen([exe, "-N", "-f", str(conf)], stdout=open(workdir / "squid.out", "ab"),
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -197,3 +197,23 @@ def test_a_bug_while_scanning_is_an_icap_500_counted_as_error_not_a_pass_nor_a_c
     (answer,), alerts, verdicts = _serve_raw(engine, [wire], scan_file=broken)
     assert answer.startswith(b"ICAP/1.0 500") and b"Connection: close" in answer
     assert verdicts == ["error"] and alerts == []
+
+
+def test_the_time_a_request_adds_excludes_the_idle_wait_before_it_on_a_persistent_connection(engine):
+    seen: list[tuple[str, float]] = []
+    service = IcapService(IcapSpec(), lambda: engine, lambda n, d: [], lambda v, i: None,
+                          lambda verdict, seconds: seen.append((verdict, seconds)), 200)
+    (wire,) = _reqmod("今日の日記です。".encode())
+
+    async def go() -> None:
+        server = await asyncio.start_server(service.handle, "127.0.0.1", 0)
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.sockets[0].getsockname()[1])
+        for _ in range(2):
+            await asyncio.sleep(0.5)  # the proxy keeps the connection idle between posts
+            writer.write(wire)
+            assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"ICAP/1.0 204")
+        writer.close()
+        server.close()
+
+    asyncio.run(asyncio.wait_for(go(), 30))
+    assert [v for v, _ in seen] == ["allow", "allow"] and max(s for _, s in seen) < 0.25

@@ -102,19 +102,39 @@ def parse_encapsulated(value: str) -> list[tuple[str, int]]:
     return sections
 
 
-async def _read_head(reader: asyncio.StreamReader, limit: int, what: str) -> bytes:
-    """Bytes up to and including the blank line that ends a head; IcapError when over ``limit``."""
+async def _read_line(reader: asyncio.StreamReader, room: int) -> bytes:
+    """One head line with its line end; IcapError when longer than ``room``, IncompleteReadError at an early end."""
     try:
-        head = await reader.readuntil(CRLF + CRLF)
+        line = await reader.readuntil(b"\n")
     except asyncio.LimitOverrunError:
-        raise IcapError(413 if what == "ICAP" else 400, f"{what} head too large") from None
+        raise IcapError(413, "ICAP head too large") from None
+    if len(line) > room:
+        raise IcapError(413, "ICAP head too large")
+    return line
+
+
+async def request_line(reader: asyncio.StreamReader, limits: WireLimits) -> bytes:
+    """The first line of the next request, waited for as long as the caller lets an idle
+    connection wait; EOFError when the client closed the connection cleanly before it."""
+    try:
+        return await _read_line(reader, limits.max_head)
     except asyncio.IncompleteReadError as exc:
-        if not exc.partial and what == "ICAP":
-            raise EOFError from None  # the client closed between requests
-        raise IcapError(400, f"{what} head truncated") from None
-    if len(head) > limit:
-        raise IcapError(413 if what == "ICAP" else 400, f"{what} head too large")
-    return head
+        if not exc.partial:
+            raise EOFError from None
+        raise IcapError(400, "ICAP head truncated") from None
+
+
+async def _read_head(reader: asyncio.StreamReader, first: bytes, limit: int) -> bytes:
+    """The head that ``first`` starts, up to and including its blank line; IcapError when over ``limit``."""
+    head = bytearray(first)
+    try:
+        while not head.endswith(CRLF + CRLF):
+            if not head.endswith(CRLF):
+                raise IcapError(400, "bad header line")  # a bare LF
+            head += await _read_line(reader, limit - len(head))
+    except asyncio.IncompleteReadError:
+        raise IcapError(400, "ICAP head truncated") from None
+    return bytes(head)
 
 
 def parse_headers(lines: list[bytes]) -> dict[str, str]:
@@ -129,10 +149,11 @@ def parse_headers(lines: list[bytes]) -> dict[str, str]:
     return headers
 
 
-async def read_request(reader: asyncio.StreamReader, limits: WireLimits) -> IcapRequest:
-    """The next request's head and encapsulated HTTP heads (the body is left to ``read_chunks``).
-    Raises EOFError when the client closed the connection cleanly before a request."""
-    head = await _read_head(reader, limits.max_head, "ICAP")
+async def read_request(reader: asyncio.StreamReader, limits: WireLimits, first: bytes | None = None) -> IcapRequest:
+    """The next request's head and encapsulated HTTP heads (the body is left to ``read_chunks``);
+    ``first``: its request line, when the caller read it (``request_line``). Raises EOFError when
+    the client closed the connection cleanly before a request."""
+    head = await _read_head(reader, await request_line(reader, limits) if first is None else first, limits.max_head)
     lines = head[:-4].split(CRLF)
     parts = lines[0].decode("latin-1").split(" ")
     if len(parts) != 3:
