@@ -4,7 +4,9 @@ block it, pass it and alert, pass it with its numbers masked, or pass it.
 The rule is the message gate's, for a request in flight: what could not be read does not pass
 unseen. A finding at or above ``min_confidence`` is a violation (``on_violation``); a part over
 a limit, or one that could not be read, follows ``on_oversize`` (``block`` by default: a proxy
-that passes what it could not read is switched off by anyone who zips a file twice).
+that passes what it could not read is switched off by anyone who zips a file twice). A file of
+a kind with no text in it (a video, an executable) is passed and alerted (``on_unsupported``):
+blocking every video upload would get the service switched off on its first day.
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ class WebPolicy(StrictModel):
     """A request with a finding at or above ``min_confidence``: blocked, passed and alerted, or passed
     masked (text and JSON bodies only; anything else is blocked)."""
     on_oversize: Literal["block", "allow"] = "block"
-    """A request with a part over a limit or that could not be read: blocked, or passed and alerted."""
+    """A request with a part over a limit or that could not be read (encrypted, corrupt): blocked,
+    or passed and alerted."""
+    on_unsupported: Literal["alert", "block"] = "alert"
+    """A request whose only unread parts are files of a kind that holds no text we read (video,
+    audio, executables, unknown binary): passed and alerted, or blocked. Documents, archives and
+    images are read whatever their name says, so renaming one does not make it unsupported."""
     min_confidence: ConfidenceLevel = Confidence.MEDIUM
     """Findings below this neither block nor alert."""
 
@@ -62,5 +69,9 @@ def decide_web(
             action = "block"  # never pass a number that could not be masked, nor a part not read
         return WebVerdict(action, "my-number", counted, unread)
     if unread:
-        return WebVerdict("block" if policy.on_oversize == "block" else "alert", "not_scanned", counted, unread)
+        if all(r.reason == "unsupported" for r in unread):
+            action = "block" if policy.on_unsupported == "block" else "alert"
+        else:
+            action = "block" if policy.on_oversize == "block" else "alert"
+        return WebVerdict(action, "not_scanned", counted, unread)
     return WebVerdict("allow", "clean", counted, unread)

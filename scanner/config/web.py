@@ -74,8 +74,11 @@ class ApiSpec(WebLimits):
     """PEM private key of ``tls_cert``."""
     min_confidence: ConfidenceLevel = WebPolicy().min_confidence
     """Findings below this are not answered and do not make the verdict ``block``."""
-    on_oversize: Literal["block", "allow"] = "block"
-    """The verdict for a body (or part) that could not be read whole."""
+    on_oversize: Literal["block", "allow"] = WebPolicy().on_oversize
+    """The verdict for a body (or part) over a limit or that could not be read (encrypted, corrupt)."""
+    on_unsupported: Literal["alert", "block"] = WebPolicy().on_unsupported
+    """A body whose only unread parts hold no text we read (video, executables): ``alert`` answers
+    ``allow`` (the not_scanned records say why), ``block`` answers ``block``."""
     file_jobs: int = Field(DEFAULT_FILE_JOBS, ge=1)
     """Worker processes that read posted files (shared with the ICAP service's: the larger count)."""
 

@@ -130,7 +130,8 @@ class IcapService:
     def istag(self) -> str:
         """Changes with the ruleset and the policy: a proxy that caches answers sees new rules."""
         engine = self._engine()
-        seed = f"{engine.ruleset.version}|{self.spec.on_violation}|{self.spec.on_oversize}|{self.spec.min_confidence}"
+        policy = (self.spec.on_violation, self.spec.on_oversize, self.spec.on_unsupported, self.spec.min_confidence)
+        seed = "|".join(map(str, (engine.ruleset.version, *policy)))
         return "mnd-" + hashlib.sha256(seed.encode()).hexdigest()[:24]
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

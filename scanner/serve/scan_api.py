@@ -63,7 +63,7 @@ class ScanApi:
         self.spec, self._engine, self._observe = spec, engine, observe
         self._how = BodyScan(scan_file, spec.max_body, max_ratio, spec.min_confidence)
         self._policy = WebPolicy(on_violation="block", on_oversize=spec.on_oversize,
-                                 min_confidence=spec.min_confidence)
+                                 on_unsupported=spec.on_unsupported, min_confidence=spec.min_confidence)
         self._token = (spec.token or "").encode()
         self._document = openapi_document(bool(self._token), MAX_PARAMETER_CHARS)
 

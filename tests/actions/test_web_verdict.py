@@ -47,3 +47,12 @@ def test_a_clean_request_is_allowed_without_an_alert():
 def test_an_unknown_policy_value_is_refused():
     with pytest.raises(ValueError):
         WebPolicy(on_violation="ignore")
+
+
+def test_an_upload_of_a_kind_with_no_text_is_passed_and_alerted_unless_on_unsupported_blocks():
+    video = NotScannedRecord("post", "upload:clip.mp4", "unsupported", "binary content of an unsupported type")
+    verdict = decide_web(WebPolicy(), [], [video], True)
+    assert (verdict.action, verdict.reason, verdict.alert) == ("alert", "not_scanned", True)
+    assert decide_web(WebPolicy(on_unsupported="block"), [], [video], True).action == "block"
+    assert decide_web(WebPolicy(), [], [video, UNREAD], True).action == "block"  # the zip over a limit still blocks
+    assert decide_web(WebPolicy(), [_finding(Confidence.HIGH)], [video], True).action == "block"

@@ -210,3 +210,11 @@ def test_config_check_masks_the_token(tmp_path):
     run = subprocess.run(CLI + ["config", "check", str(config)], env=_env(tmp_path),
                          capture_output=True, text=True, timeout=60)
     assert TOKEN not in run.stdout + run.stderr and '"token": "********"' in run.stdout, run.stdout + run.stderr
+
+
+def test_a_file_with_no_text_in_it_is_allowed_with_its_not_scanned_record(api):
+    _, url = api
+    video = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
+    status, answer = _call(url, video, "application/octet-stream", query={"filename": "clip.mp4"})
+    assert status == 200 and answer["verdict"] == "allow"
+    assert [(r["path"], r["reason"]) for r in answer["not_scanned"]] == [("clip.mp4", "unsupported")]
