@@ -23,7 +23,7 @@ from scanner.actions.web_verdict import WebVerdict, decide_web
 from scanner.config.web import ICAP_SERVICE_PATH, IcapSpec
 from scanner.detect.engine import Engine
 from scanner.report.records import Record, findings_of, unscanned_of
-from scanner.serve.web_scan import BodyScan, FileScanner, WebRequest, scan_request, scans_inline
+from scanner.serve.web_scan import BodyScan, FileScanner, WebRequest, scan_body, scan_request, scans_inline
 from scanner.sources.icap import responses
 from scanner.sources.icap.protocol import (
     CRLF,
@@ -75,6 +75,14 @@ def _http_request(head: bytes) -> tuple[str, str, dict[str, str]]:
     if len(parts) != 3 or not parts[2].startswith("HTTP/"):
         raise IcapError(400, "bad encapsulated HTTP request line")
     return parts[0], parts[1], parse_headers(lines[1:])
+
+
+def _http_response_headers(head: bytes) -> dict[str, str]:
+    """The headers (lower-cased) of an encapsulated HTTP response head."""
+    lines = head[:-4].split(CRLF)
+    if not lines[0].startswith(b"HTTP/"):
+        raise IcapError(400, "bad encapsulated HTTP status line")
+    return parse_headers(lines[1:])
 
 
 def _host(target: str, headers: dict[str, str]) -> str:
@@ -197,12 +205,13 @@ class IcapService:
             return responses.options(self.istag(), method, self.spec.preview, self.spec.options_ttl,
                                      self.spec.max_connections)
         if request.method == "RESPMOD" and not self.spec.respmod:
-            return await self._unchanged_response(request, reader)
-        if request.method != "REQMOD" or request.service != ICAP_SERVICE_PATH:
+            return await self._unchanged_response(request, reader, writer)
+        if services.get(request.service) != request.method:
             raise IcapError(405, "method not allowed on this service")
-        head = request.http_heads.get("req-hdr")
+        section = "req-hdr" if request.method == "REQMOD" else "res-hdr"
+        head = request.http_heads.get(section)
         if head is None:
-            raise IcapError(400, "REQMOD without a request head")
+            raise IcapError(400, f"{request.method} without its {section}")
         body, over = await self._body(request, reader, writer)
         return await self._decide(request, head, body, over, started)
 
@@ -221,20 +230,33 @@ class IcapService:
             data, over = data + rest, over or more
         return data, over
 
-    async def _unchanged_response(self, request: IcapRequest, reader: asyncio.StreamReader) -> bytes:
-        """RESPMOD while responses are not scanned: 204 (after the preview, or the body read)."""
-        if request.body_section is not None and (request.preview is None or not request.allows_204):
-            raise IcapError(400, "RESPMOD without a preview or Allow: 204")
-        if request.body_section is not None:
+    async def _unchanged_response(
+        self, request: IcapRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bytes:
+        """RESPMOD while responses are not scanned: passed as it is, 204 (right after the preview
+        when there is one), or the response echoed to a proxy that does not take 204."""
+        if request.body_section is not None and request.allows_204 and request.preview is not None:
             await read_chunks(reader, self._wire, 0)  # the preview, dropped: 204 ends the exchange
-        return responses.no_content(self.istag())
+            return responses.no_content(self.istag())
+        body, over = await self._body(request, reader, writer)
+        if request.allows_204:
+            return responses.no_content(self.istag())
+        head = request.http_heads.get("res-hdr")
+        if head is None or over:
+            raise IcapError(400 if head is None else 413, "RESPMOD that cannot be echoed without Allow: 204")
+        return responses.modified_response(self.istag(), head, body)
 
     async def _decide(self, request: IcapRequest, head: bytes, body: bytes, over: bool, started: float) -> bytes:
-        method, target, headers = _http_request(head)
-        web = WebRequest(method, _host(target, headers), _path_only(target), headers.get("content-type", ""),
+        """The answer for a request (REQMOD: ``head`` is the HTTP request's) or for a response on
+        its way back (RESPMOD: ``head`` is the HTTP response's; its request names it)."""
+        response = request.method == "RESPMOD"
+        req_head = request.http_heads.get("req-hdr")
+        method, target, req_headers = _http_request(req_head) if req_head else ("GET", "/", {})
+        headers = _http_response_headers(head) if response else req_headers  # the body's own headers
+        web = WebRequest(method, _host(target, req_headers), _path_only(target), headers.get("content-type", ""),
                          headers.get("content-encoding", ""), body, over)
         engine = self._engine()
-        records = await self._scan(engine, web)
+        records = await self._scan(engine, web, body_only=response)
         ctype = web.content_type.lower()
         maskable = not web.content_encoding and ctype.startswith(MASKABLE_TYPES)
         verdict = decide_web(self.spec, findings_of(records), unscanned_of(records), maskable)
@@ -255,14 +277,19 @@ class IcapService:
             page = block_page(verdict.reason, incident, len(verdict.findings))
             return responses.http_response(self.istag(), BLOCK_STATUS, "Forbidden", "text/html; charset=utf-8",
                                            page, [("X-Incident-Id", incident)])
+        modified = responses.modified_response if response else responses.modified_request
         if verdict.action == "mask" and masked is not None:
-            return responses.modified_request(self.istag(), with_content_length(head, len(masked)), masked)
+            return modified(self.istag(), with_content_length(head, len(masked)), masked)
         if request.allows_204:
             return responses.no_content(self.istag())
-        return responses.modified_request(self.istag(), head, body)
+        return modified(self.istag(), head, body)
 
-    async def _scan(self, engine: Engine, web: WebRequest) -> list[Record]:
+    async def _scan(self, engine: Engine, web: WebRequest, body_only: bool = False) -> list[Record]:
+        """A request's records (its URL, query and body), or with ``body_only`` a response's body's."""
         def scan() -> list[Record]:
+            if body_only:
+                return scan_body(engine, web.name, web.body, web.content_type, web.content_encoding, self._how,
+                                 web.over)
             return scan_request(engine, web, self._how)
 
         if scans_inline(len(web.body), web.content_type, web.content_encoding):

@@ -217,3 +217,32 @@ def test_the_time_a_request_adds_excludes_the_idle_wait_before_it_on_a_persisten
 
     asyncio.run(asyncio.wait_for(go(), 30))
     assert [v for v, _ in seen] == ["allow", "allow"] and max(s for _, s in seen) < 0.25
+
+
+def _respmod(body: bytes, ctype: str = "text/csv; charset=utf-8") -> list[bytes]:
+    """A RESPMOD as Squid sends it: the request's head, the response's head and body, no preview."""
+    req = b"GET http://files.example/roster.csv HTTP/1.1\r\nHost: files.example\r\n\r\n"
+    res = f"HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+    icap = (b"RESPMOD icap://127.0.0.1/respmod ICAP/1.0\r\nHost: 127.0.0.1\r\nAllow: 204\r\n"
+            b"Encapsulated: req-hdr=0, res-hdr=%d, res-body=%d\r\n\r\n" % (len(req), len(req) + len(res)))
+    return [icap + req + res + _chunks(body, 11) + b"0\r\n\r\n"]
+
+
+def test_respmod_is_answered_unchanged_unless_enabled_then_a_download_with_a_number_is_blocked(engine):
+    roster = f"氏名,個人番号\n山田 太郎,{N}\n".encode()
+    (answer,), alerts = _exchange(engine, _respmod(roster))  # respmod off: passed as it is
+    assert answer.startswith(b"ICAP/1.0 204") and alerts == []
+    (blocked, clean), alerts = _exchange(engine, _respmod(roster), _respmod("氏名,部署\n山田,総務\n".encode()),
+                                         spec=IcapSpec(respmod=True))
+    assert b"HTTP/1.1 403 Forbidden" in blocked and N.encode() not in blocked
+    assert clean.startswith(b"ICAP/1.0 204")
+    ((verdict, info),) = alerts
+    assert (verdict.action, info.host, info.path) == ("block", "files.example", "/roster.csv")
+
+
+def test_respmod_with_mask_sends_the_response_on_with_the_number_hidden(engine):
+    body = f"個人番号: {N}\n".encode()
+    (answer,), _ = _exchange(engine, _respmod(body, "text/plain; charset=utf-8"),
+                             spec=IcapSpec(respmod=True, on_violation="mask"))
+    assert b"Encapsulated: res-hdr=0, res-body=" in answer and b"********9018" in answer and N.encode() not in answer
+    assert b"HTTP/1.1 200 OK" in answer

@@ -1,6 +1,6 @@
 """ICAP responses as bytes (RFC 3507 4.3, 4.6, 4.10): OPTIONS, 100 Continue, 204, a request
-answered with an HTTP response (the block page), a request passed on modified (masked), and
-errors. Pure: values in, bytes out."""
+answered with an HTTP response (the block page), a request or response passed on modified
+(masked), and errors. Pure: values in, bytes out."""
 
 from __future__ import annotations
 
@@ -58,6 +58,11 @@ def http_response(istag: str, status: int, reason: str, content_type: str, body:
 def modified_request(istag: str, http_head: bytes, body: bytes) -> bytes:
     """``200`` carrying the request to send on, with ``http_head`` and ``body`` (echoed, or masked)."""
     return _head(200, istag, [("Encapsulated", f"req-hdr=0, req-body={len(http_head)}")]) + http_head + chunked(body)
+
+
+def modified_response(istag: str, http_head: bytes, body: bytes) -> bytes:
+    """``200`` carrying the response to send the client (RESPMOD: echoed, or masked)."""
+    return _head(200, istag, [("Encapsulated", f"res-hdr=0, res-body={len(http_head)}")]) + http_head + chunked(body)
 
 
 def error(status: int, istag: str) -> bytes:
