@@ -36,6 +36,7 @@ from scanner.report.records import (
     not_scanned_record,
 )
 from scanner.sources.walk import Unwalkable, WalkOptions, walk
+from scanner.triage.suppressor import SUPPRESSED_BY, Suppressor
 from scanner.workers import WorkerLimits, WorkerPool
 
 
@@ -185,8 +186,10 @@ def run_audit(
     emit: Callable[[Record], None],
     progress: Callable[[int, int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    suppress: Suppressor | None = None,
 ) -> Summary:
-    """Scan ``paths``; call ``emit`` for every finding and not_scanned record; return the summary."""
+    """Scan ``paths``; call ``emit`` for every finding and not_scanned record that ``suppress``
+    does not hide (a baseline, an allowlist); return the summary."""
     started = time.monotonic()
     summary = Summary(ruleset=engine.ruleset.version)
     files: list[str] = []
@@ -202,8 +205,10 @@ def run_audit(
     scan = functools.partial(_scan_records, engine, options.min_confidence, options.limits)
     worker_limits = WorkerLimits(options.limits.max_memory, options.limits.max_scan_time)
     with WorkerPool(min(options.jobs, max(1, len(files))), scan, worker_limits) as pool:
-        _collect(pool.scan(files), summary, emit, progress)
+        _collect(pool.scan(files), summary, emit, progress, suppress)
     summary.duration_seconds = time.monotonic() - started
+    if suppress is not None:
+        summary.suppressed = {by: suppress.counted[by] for by in SUPPRESSED_BY if suppress.counted[by]}
     return summary
 
 
@@ -212,6 +217,7 @@ def _collect(
     summary: Summary,
     emit: Callable[[Record], None],
     progress: Callable[[int, int], None] | None,
+    suppress: Suppressor | None,
 ) -> None:
     for rec in records:
         if isinstance(rec, FileDone):
@@ -220,6 +226,8 @@ def _collect(
                 summary.bytes_scanned += rec.size
             if progress is not None:
                 progress(1, rec.size)
+            continue
+        if suppress is not None and suppress.hides(rec):
             continue
         summary.count(rec)
         emit(rec)

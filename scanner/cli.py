@@ -33,6 +33,9 @@ from scanner.rules.loader import RuleError, load_ruleset, shipped_rules_dir
 from scanner.rules.model import Ruleset
 from scanner.sources.stdin import STDIN_OPERAND, spool_stdin
 from scanner.sources.walk import WalkOptions
+from scanner.triage.baseline import write_baseline
+from scanner.triage.setup import TriageError, TriageFiles, build_suppressor
+from scanner.triage.suppressor import Suppressor
 
 if TYPE_CHECKING:
     from tqdm import tqdm  # for the annotation only: tqdm is imported when a bar is shown
@@ -145,6 +148,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         ),
     )
     engine = Engine(ruleset, Fingerprinter(key), known)
+    suppress = _suppressor(args, config, key)
     try:
         out = open(args.output, "w", encoding="utf-8", newline="") if args.output else _report_stdout()
     except OSError as exc:
@@ -160,9 +164,15 @@ def cmd_scan(args: argparse.Namespace) -> int:
             rename = {spooled: STDIN_OPERAND}
         writer = Presented(_writer(args.format, out, ruleset), args.raw_paths, rename)
         missing = _missing_operands(paths, rename)
-        summary = run_audit(engine, paths, options, writer.record, progress.step, progress.total)
+        summary = run_audit(engine, paths, options, writer.record, progress.step, progress.total, suppress)
         progress.close()
         writer.close(summary)
+    if summary.suppressed:
+        _say(f"{sum(summary.suppressed.values())} findings suppressed ("
+             + ", ".join(f"{by} {n}" for by, n in summary.suppressed.items()) + ")")
+    if args.write_baseline:
+        written = write_baseline(Path(args.write_baseline), suppress.collect or [], key)
+        _say(f"baseline of {written} findings written to {args.write_baseline}")
     if missing:
         # like grep and clamscan: a named operand that cannot be read is an error, whatever was found
         _say(f"cannot read {len(missing)} of the paths given: {', '.join(shown_name(m) for m in missing[:3])}")
@@ -170,6 +180,21 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.fail_on_unscanned and summary.total_not_scanned:
         return EXIT_ERROR
     return EXIT_FINDINGS if summary.total_findings else EXIT_CLEAN
+
+
+def _suppressor(args: argparse.Namespace, config: ScanConfig, key: str) -> Suppressor:
+    """What the scan hides: ``--allowlist``/``--baseline``/``--allow-samples`` or the config's."""
+    files = TriageFiles(args.allowlist or config.allowlist, args.baseline or config.baseline,
+                        args.allow_samples or config.allow_samples)
+    try:
+        suppress, warnings = build_suppressor(files, key)
+    except TriageError as exc:
+        raise UsageError(str(exc)) from None
+    for warning in warnings:
+        _say(warning)
+    if args.write_baseline:
+        suppress.collect = []
+    return suppress
 
 
 def _missing_operands(paths: list[str], rename: dict[str, str]) -> list[str]:
@@ -181,6 +206,39 @@ def _missing_operands(paths: list[str], rename: dict[str, str]) -> list[str]:
         except OSError:
             missing.append(rename.get(p, p))
     return missing
+
+
+def cmd_allow_add(args: argparse.Namespace) -> int:
+    """Append one ``[[allow]]`` entry (checked as the allowlist reader checks it) to a file."""
+    from pydantic import ValidationError
+
+    from scanner.schema import first_error
+    from scanner.triage.allowlist import AllowEntry, entry_toml, load_allowlist
+
+    try:
+        config = load_scan_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    target = args.file or config.allowlist
+    if target is None:
+        raise UsageError("allow add: name the allowlist with --file (or allowlist = ... in the config)")
+    fields = {k: getattr(args, k) for k in ("fingerprint", "path", "member", "rule", "reason", "until")}
+    data = {k: v for k, v in fields.items() if v is not None}
+    try:
+        entry = AllowEntry.model_validate(data)
+    except ValidationError as exc:
+        raise UsageError(f"allow add: {first_error(exc, AllowEntry, data)}") from None
+    path = Path(target)
+    if path.exists():
+        try:
+            load_allowlist(path)  # never append to a file that is not a valid allowlist
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    before = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(("\n" if before and not before.endswith("\n") else "") + ("\n" if before else "") + entry_toml(entry))
+    _say(f"added to {path}: {entry.reason}" + (f" (until {entry.until})" if entry.until else ""))
+    return EXIT_CLEAN
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
@@ -318,7 +376,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     key = _key(cfg.scan).key
     try:
         return Server(cfg, key, args.config, overrides).run()
-    except ListenError as exc:
+    except (ListenError, TriageError) as exc:
         raise UsageError(str(exc)) from None
 
 
@@ -332,6 +390,14 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     for note in _layout_notes(cfg):
         _say(f"note: {note}")
     ruleset = _ruleset(list(cfg.scan.rules_dirs))
+    if cfg.scan.allowlist is not None:
+        from scanner.triage.allowlist import AllowlistError, load_allowlist
+
+        try:
+            for entry in load_allowlist(cfg.scan.allowlist).expired:
+                _say(f"note: allowlist entry expired on {entry.until} is not applied ({entry.reason})")
+        except AllowlistError as exc:
+            raise UsageError(str(exc)) from None
     watches = ", ".join(
         f"{w.name}={w.path}{' (poll ' + format(w.poll, 'g') + ' s)' if w.poll else ''}" for w in cfg.watches
     )
@@ -437,7 +503,26 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     s.add_argument("--raw-paths", action="store_true",
                    help="show numbers in file and member names unmasked (for those entitled to see them)")
+    s.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
+    s.add_argument("--write-baseline", type=Path, metavar="FILE",
+                   help="write this scan's findings as a baseline (mode 0600; no number inside)")
+    s.add_argument("--allowlist", type=Path, metavar="FILE", help="TOML [[allow]] entries of reviewed findings")
+    s.add_argument("--allow-samples", action="store_true",
+                   help="do not report the well-known example numbers of tutorials and docs")
     s.set_defaults(func=cmd_scan)
+
+    al = sub.add_parser("allow", help="work with allowlists of reviewed findings")
+    alsub = al.add_subparsers(dest="allow_command", required=True)
+    aa = alsub.add_parser("add", help="append an [[allow]] entry to an allowlist")
+    aa.add_argument("--fingerprint", help="the finding's fingerprint (64 hex digits, from the report)")
+    aa.add_argument("--path", help="glob of the file's path")
+    aa.add_argument("--member", help="glob of the place inside the file")
+    aa.add_argument("--rule", help="rule id")
+    aa.add_argument("--reason", required=True, help="why the finding is accepted (who, ticket)")
+    aa.add_argument("--until", metavar="YYYY-MM-DD", help="last day the entry applies")
+    aa.add_argument("--file", type=Path, metavar="FILE", help="the allowlist (default: the config's allowlist)")
+    aa.add_argument("--config", type=Path, metavar="FILE")
+    aa.set_defaults(func=cmd_allow_add)
 
     r = sub.add_parser("rules", help="work with rule files")
     rsub = r.add_subparsers(dest="rules_command", required=True)

@@ -31,6 +31,12 @@ class ScanSettings(StrictModel):
     """Follow symbolic links met while walking directories."""
     known_numbers: OptionalPath = None
     """Fingerprint list of known real numbers (exact data match)."""
+    allowlist: OptionalPath = None
+    """TOML file of reviewed findings (``[[allow]]`` entries with a reason) that are not reported."""
+    baseline: OptionalPath = None
+    """Baseline file (``scan --write-baseline``): the findings it holds are not reported again."""
+    allow_samples: bool = False
+    """Do not report the well-known example numbers of tutorials and docs (rules/sample_numbers.txt)."""
 
 
 class ScanConfig(SharedSettings, ScanSettings):

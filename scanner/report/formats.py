@@ -169,5 +169,7 @@ class TextWriter:
             f"{summary.duration_seconds:.2f} s: {summary.total_findings} findings "
             f"(high {f['high']}, medium {f['medium']}, low {f['low']})"
             + (f"; {ns} not scanned" if ns else "")
+            + (f"; {sum(summary.suppressed.values())} suppressed ("
+               + ", ".join(f"{by} {n}" for by, n in summary.suppressed.items()) + ")" if summary.suppressed else "")
             + ".\n"
         )

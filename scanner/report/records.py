@@ -149,6 +149,8 @@ class Summary:
     not_scanned: dict[str, int] = field(default_factory=dict)
     duration_seconds: float = 0.0
     ruleset: str = ""
+    suppressed: dict[str, int] = field(default_factory=dict)
+    """Findings hidden, by what hid them (``baseline``, ``allowlist``, ``sample``)."""
 
     def count(self, record: Record) -> None:
         """Add one finding or not_scanned record to the totals."""
@@ -175,6 +177,8 @@ class Summary:
             "findings_by_confidence": dict(self.findings),
             "not_scanned": self.total_not_scanned,
             "not_scanned_by_reason": dict(sorted(self.not_scanned.items())),
+            "suppressed": sum(self.suppressed.values()),
+            "suppressed_by": dict(self.suppressed),
             "duration_seconds": round(self.duration_seconds, 3),
             "ruleset": self.ruleset,
         }

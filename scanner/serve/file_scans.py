@@ -129,6 +129,7 @@ class FileScans:
             path, source, ident = next(files)
             self.metrics.duration.observe(time.monotonic() - started)
             started = time.monotonic()
+            items = runtime.suppressor.kept(items)  # reviewed findings make no alert and no quarantine
             with self._acting:
                 self.actions.handle(runtime, ScannedFile.of(path, source, ident, items))
 

@@ -35,6 +35,7 @@ from scanner.sources.icap.protocol import (
     read_request,
     request_line,
 )
+from scanner.triage.suppressor import Suppressor
 
 log = logging.getLogger("mynumber_dlp.icap")
 
@@ -128,12 +129,15 @@ class IcapService:
     def __init__(
         self, spec: IcapSpec, engine: Callable[[], Engine], scan_file: FileScanner, alert: AlertCall,
         observe: Callable[[str, float], None], max_ratio: int, wire: WireLimits | None = None,
+        suppressor: Callable[[], Suppressor] | None = None,
     ) -> None:
         self.spec, self._engine, self._alert = spec, engine, alert
         self._how = BodyScan(scan_file, spec.max_body, max_ratio, spec.min_confidence)
         self._observe = observe
         """Told each request's verdict (``allow``, ``alert``, ``mask``, ``block``, ``error``) and seconds taken."""
         self._wire = wire or WireLimits()
+        self._suppressor = suppressor
+        """Read per request, as the engine is: findings reviewed before make no verdict."""
 
     def istag(self) -> str:
         """Changes with the ruleset and the policy: a proxy that caches answers sees new rules."""
@@ -257,6 +261,8 @@ class IcapService:
                          headers.get("content-encoding", ""), body, over)
         engine = self._engine()
         records = await self._scan(engine, web, body_only=response)
+        if self._suppressor is not None:
+            records = self._suppressor().kept(records)
         ctype = web.content_type.lower()
         maskable = not web.content_encoding and ctype.startswith(MASKABLE_TYPES)
         verdict = decide_web(self.spec, findings_of(records), unscanned_of(records), maskable)

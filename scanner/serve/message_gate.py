@@ -27,6 +27,7 @@ from scanner.serve.defaults import GATE_BATCH
 from scanner.sources.brokers.base import BrokerSource, Message
 from scanner.sources.brokers.headers import CONFIDENCE, FINDINGS, FINGERPRINTS, MASKED, REASON, SOURCE
 from scanner.state import StateDB
+from scanner.triage.suppressor import Suppressor
 
 log = logging.getLogger("mynumber_dlp.gate")
 
@@ -68,6 +69,8 @@ class GateOptions:
     mask: bool = False
     """Forward violating messages with their numbers masked instead of diverting them
     (only UTF-8 text and JSON bodies can be masked; anything else is still diverted)."""
+    suppress: Suppressor | None = None
+    """Findings not reported (baseline, allowlist, samples): a message with only those is forwarded."""
 
 
 class Gate:
@@ -126,6 +129,8 @@ class Gate:
         if msg.deliveries > self.options.max_deliveries:
             return Outcome(msg, "dead_lettered", key, started, failed, reason="too many deliveries")
         records = self._scan(f"{self.source.name}:{msg.id}", msg.body)
+        if self.options.suppress is not None:
+            records = self.options.suppress.kept(records)
         findings, unscanned = findings_of(list(records)), unscanned_of(list(records))
         decision = decide(self.options.policy, findings, True)
         divert = decision.quarantine or any(r.member is None for r in unscanned)  # never pass what was not read

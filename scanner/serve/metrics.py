@@ -23,6 +23,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from scanner import __version__
 from scanner.report.records import NOT_SCANNED_REASONS
+from scanner.triage.suppressor import SUPPRESSED_BY
 
 SCAN_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 CONFIDENCES = ("low", "medium", "high")
@@ -102,6 +103,10 @@ class Metrics:
             "Time the service adds to a web request (read, scan, decide, alert)",
             ["service"], buckets=WEB_BUCKETS, registry=r,
         )
+        self.suppressed = Counter(
+            "mynumber_dlp_findings_suppressed", "Findings not reported: in the baseline, allowlisted, or samples",
+            ["by"], registry=r,
+        )
         Info("mynumber_dlp_build", "Version of mynumber-dlp", registry=r).info({"version": __version__})
         self.reload_ok.set(1)
 
@@ -128,6 +133,12 @@ class Metrics:
         for service in web:
             for verdict in WEB_VERDICTS:
                 self.web_requests.labels(service, verdict)
+        for by in SUPPRESSED_BY:
+            self.suppressed.labels(by)
+
+    def count_suppressed(self, by: str) -> None:
+        """One finding hidden (a ``Suppressor``'s ``on_suppressed``)."""
+        self.suppressed.labels(by).inc()
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

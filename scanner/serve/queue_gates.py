@@ -90,7 +90,7 @@ class QueueGates:
         cfg = runtime.config
         return GateOptions(
             policy=cfg.policy, limits=cfg.scan.limits, min_confidence=cfg.scan.min_confidence,
-            max_deliveries=spec.max_deliveries, mask=spec.on_violation == "mask",
+            max_deliveries=spec.max_deliveries, mask=spec.on_violation == "mask", suppress=runtime.suppressor,
         )
 
     def _payload_workers(self, runtime: Runtime) -> IsolatedPayloads:

@@ -6,6 +6,7 @@ work in hand; a reload swaps in a new one whole, or keeps the old one when anyth
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,10 @@ from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.known_numbers import load_list
 from scanner.rules.loader import RuleError, load_ruleset
 from scanner.sources.protected import ProtectedPaths, check_layout
+from scanner.triage.setup import TriageFiles, build_suppressor
+from scanner.triage.suppressor import Suppressor
+
+log = logging.getLogger("mynumber_dlp")
 
 
 class ReloadError(Exception):
@@ -31,11 +36,15 @@ class Runtime:
     engine: Engine
     protected: ProtectedPaths
     """What this daemon never scans: its state and quarantine directories and alert log."""
+    suppressor: Suppressor
+    """The findings files, gates and web services do not report (baseline, allowlist, samples)."""
 
     @property
     def ruleset(self) -> str:
-        """The ruleset version (the state rescans a file when it changes)."""
-        return self.engine.ruleset.version
+        """The ruleset version, and what the suppressor hides (the state rescans a file when either
+        changes: a finding allowlisted yesterday may not be today)."""
+        digest = self.suppressor.digest
+        return f"{self.engine.ruleset.version}+{digest}" if digest else self.engine.ruleset.version
 
     def policy_for(self, source: str) -> Policy:
         """The watch's own policy, else the global one."""
@@ -53,10 +62,15 @@ def protected_paths(cfg: ServeConfig) -> ProtectedPaths:
 
 
 def build_runtime(cfg: ServeConfig, key: str) -> Runtime:
-    """The engine for ``cfg``'s rules and known numbers; raises RuleError/OSError on bad ones."""
+    """The engine for ``cfg``'s rules and known numbers, and its suppressor; raises
+    RuleError/OSError/TriageError on bad ones. Expired allowlist entries are logged."""
     ruleset = load_ruleset(list(cfg.scan.rules_dirs))
     known = load_list(cfg.scan.known_numbers) if cfg.scan.known_numbers else frozenset()
-    return Runtime(cfg, Engine(ruleset, Fingerprinter(key), known), protected_paths(cfg))
+    scan = cfg.scan
+    suppressor, warnings = build_suppressor(TriageFiles(scan.allowlist, scan.baseline, scan.allow_samples), key)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return Runtime(cfg, Engine(ruleset, Fingerprinter(key), known), protected_paths(cfg), suppressor)
 
 
 def reload_runtime(current: Runtime, config_path: Path | None, overrides: dict[str, Any], key: str) -> Runtime:

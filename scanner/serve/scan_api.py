@@ -25,6 +25,7 @@ from scanner.detect.names import mask_name
 from scanner.report.records import Record, findings_of, record_dict, unscanned_of
 from scanner.serve.scan_api_schema import openapi_document
 from scanner.serve.web_scan import BodyScan, FileScanner, scan_body, scans_inline
+from scanner.triage.suppressor import Suppressor
 
 log = logging.getLogger("mynumber_dlp.api")
 
@@ -58,9 +59,9 @@ class ScanApi:
 
     def __init__(
         self, spec: ApiSpec, engine: Callable[[], Engine], scan_file: FileScanner,
-        observe: Callable[[str, float], None], max_ratio: int,
+        observe: Callable[[str, float], None], max_ratio: int, suppressor: Callable[[], Suppressor] | None = None,
     ) -> None:
-        self.spec, self._engine, self._observe = spec, engine, observe
+        self.spec, self._engine, self._observe, self._suppressor = spec, engine, observe, suppressor
         self._how = BodyScan(scan_file, spec.max_body, max_ratio, spec.min_confidence)
         self._policy = WebPolicy(on_violation="block", on_oversize=spec.on_oversize,
                                  on_unsupported=spec.on_unsupported, min_confidence=spec.min_confidence)
@@ -129,6 +130,8 @@ class ScanApi:
             records = scan()
         else:
             records = await asyncio.get_running_loop().run_in_executor(None, scan)
+        if self._suppressor is not None:
+            records = self._suppressor().kept(records)
         findings, unscanned = findings_of(records), unscanned_of(records)
         verdict = "block" if decide_web(self._policy, findings, unscanned, False).action == "block" else "allow"
         self._observe(verdict, time.monotonic() - started)

@@ -59,6 +59,7 @@ class Server:
         metrics.start_at_zero([w.name for w in cfg.watches], [q.name for q in cfg.queues], list(Limits.model_fields),
                               web_service_names(cfg))
         metrics.reload_time.set(time.time())
+        self.runtime.suppressor.on_suppressed = metrics.count_suppressed
         alerter = Alerter(alert_sinks(cfg), lambda ok: metrics.actions.labels("alert", "ok" if ok else "error").inc())
         watch = FileWatch(self.current, db, metrics, self.stop)
         actions = FileActions(db, metrics, alerter, quarantine_store(cfg, db), watch.requeue)
@@ -100,6 +101,7 @@ class Server:
             return
         log.info("reloaded config and rules (ruleset %s); rescanning what the new rules may see differently",
                  fresh.ruleset)
+        fresh.suppressor.on_suppressed = metrics.count_suppressed
         self.runtime = fresh
         watch.reconcile_now.set()
         # the metrics say so once the new runtime is in force (and the log line is written)

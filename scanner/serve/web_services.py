@@ -87,11 +87,13 @@ class WebServices:
         jobs = max(spec.file_jobs for spec in (cfg.icap, cfg.api) if spec is not None)
         self._uploads = UploadWorkers(self._runtime(), self._key, jobs)
         engine, max_ratio = (lambda: self._runtime().engine), cfg.scan.limits.max_ratio
+        suppressor = lambda: self._runtime().suppressor  # noqa: E731 - read per request, as the engine
         icap = api = None
         if cfg.icap is not None:
-            icap = IcapService(cfg.icap, engine, self._uploads, self._alert, self._observer("icap"), max_ratio)
+            icap = IcapService(cfg.icap, engine, self._uploads, self._alert, self._observer("icap"), max_ratio,
+                               suppressor=suppressor)
         if cfg.api is not None:
-            api = ScanApi(cfg.api, engine, self._uploads, self._observer("api"), max_ratio)
+            api = ScanApi(cfg.api, engine, self._uploads, self._observer("api"), max_ratio, suppressor)
         ready = threading.Event()
         failure: list[str] = []
 
