@@ -22,10 +22,19 @@ from scanner.audit import AuditOptions, run_audit
 from scanner.config import ConfigError, ScanConfig, load_scan_config
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
+from scanner.i18n import LANGUAGES, _, language_from_env, set_language
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.keyfile import ResolvedKey, resolve_key
 from scanner.privacy.known_numbers import fingerprints_from_texts, load_list, write_list
-from scanner.report.formats import CsvWriter, JsonlWriter, JsonWriter, Presented, TextWriter, Writer
+from scanner.report.formats import (
+    CsvWriter,
+    JsonlWriter,
+    JsonWriter,
+    Presented,
+    TextWriter,
+    Writer,
+    suppressed_by_text,
+)
 from scanner.report.names import name_bytes, shown_name
 from scanner.report.records import safe_detail
 from scanner.report.sarif import SarifWriter, sarif_rules
@@ -66,16 +75,16 @@ def _key(config: ScanConfig) -> ResolvedKey:
     except (OSError, ValueError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
-        raise UsageError(
-            f"cannot read or create the fingerprint key file{where}: {why}; "
+        raise UsageError(_(
+            "cannot read or create the fingerprint key file{where}: {why}; "
             "set MYNUMBER_DLP_FINGERPRINT_KEY or fingerprint_key in the config"
-        ) from None
+        ).format(where=where, why=why)) from None
     if resolved.created:
-        _say(
-            f"created a new fingerprint key in {resolved.source} (mode 0600). Fingerprints match only "
+        _say(_(
+            "created a new fingerprint key in {source} (mode 0600). Fingerprints match only "
             "between scans with the same key; set MYNUMBER_DLP_FINGERPRINT_KEY or fingerprint_key in the "
             "config to share one."
-        )
+        ).format(source=resolved.source))
     return resolved
 
 
@@ -83,7 +92,7 @@ def _ruleset(dirs: list[Path]) -> Ruleset:
     try:
         return load_ruleset(dirs)
     except RuleError as exc:
-        raise UsageError(f"rules: {exc}") from None
+        raise UsageError(_("rules: {error}").format(error=exc)) from None
 
 
 def _writer(fmt: str, out: TextIO, ruleset: Ruleset) -> Writer:
@@ -135,7 +144,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         try:
             known = load_list(Path(known_path))
         except (OSError, ValueError) as exc:
-            raise UsageError(f"known-numbers list: {exc}") from None
+            raise UsageError(_("known-numbers list: {error}").format(error=exc)) from None
     min_conf = Confidence.parse(args.min_confidence) if args.min_confidence else config.min_confidence
     jobs = args.jobs if args.jobs is not None else config.jobs
     options = AuditOptions(
@@ -152,7 +161,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     try:
         out = open(args.output, "w", encoding="utf-8", newline="") if args.output else _report_stdout()
     except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+        raise UsageError(_("cannot write {path}: {why}").format(path=args.output, why=exc.strerror)) from None
     progress = _Progress(enabled=sys.stderr.isatty() and not args.no_progress)
     with ExitStack() as stack:
         if out is not sys.stdout:
@@ -168,14 +177,15 @@ def cmd_scan(args: argparse.Namespace) -> int:
         progress.close()
         writer.close(summary)
     if summary.suppressed:
-        _say(f"{sum(summary.suppressed.values())} findings suppressed ("
-             + ", ".join(f"{by} {n}" for by, n in summary.suppressed.items()) + ")")
+        _say(_("{count} findings suppressed ({by})").format(
+            count=sum(summary.suppressed.values()), by=suppressed_by_text(summary.suppressed)))
     if args.write_baseline:
         written = write_baseline(Path(args.write_baseline), suppress.collect or [], key)
-        _say(f"baseline of {written} findings written to {args.write_baseline}")
+        _say(_("baseline of {count} findings written to {path}").format(count=written, path=args.write_baseline))
     if missing:
         # like grep and clamscan: a named operand that cannot be read is an error, whatever was found
-        _say(f"cannot read {len(missing)} of the paths given: {', '.join(shown_name(m) for m in missing[:3])}")
+        _say(_("cannot read {count} of the paths given: {paths}").format(
+            count=len(missing), paths=", ".join(shown_name(m) for m in missing[:3])))
         return EXIT_ERROR
     if args.fail_on_unscanned and summary.total_not_scanned:
         return EXIT_ERROR
@@ -221,7 +231,7 @@ def cmd_allow_add(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     target = args.file or config.allowlist
     if target is None:
-        raise UsageError("allow add: name the allowlist with --file (or allowlist = ... in the config)")
+        raise UsageError(_("allow add: name the allowlist with --file (or allowlist = ... in the config)"))
     fields = {k: getattr(args, k) for k in ("fingerprint", "path", "member", "rule", "reason", "until")}
     data = {k: v for k, v in fields.items() if v is not None}
     try:
@@ -237,7 +247,8 @@ def cmd_allow_add(args: argparse.Namespace) -> int:
     before = path.read_text(encoding="utf-8-sig") if path.exists() else ""
     with open(path, "a", encoding="utf-8") as f:
         f.write(("\n" if before and not before.endswith("\n") else "") + ("\n" if before else "") + entry_toml(entry))
-    _say(f"added to {path}: {entry.reason}" + (f" (until {entry.until})" if entry.until else ""))
+    _say(_("added to {path}: {reason}").format(path=path, reason=entry.reason)
+         + (_(" (until {day})").format(day=entry.until) if entry.until else ""))
     return EXIT_CLEAN
 
 
@@ -246,7 +257,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     try:
         ruleset = load_ruleset(dirs, shipped=not args.only)
     except RuleError as exc:
-        _say(f"rules: {exc}")
+        _say(_("rules: {error}").format(error=exc))
         return EXIT_ERROR
     for rule in ruleset.rules:
         words = sum(len(g.words) for g in rule.positive + rule.negative)
@@ -272,7 +283,7 @@ def _list_texts(name: str, config: ScanConfig) -> tuple[list[str], list]:
     try:
         raw = sys.stdin.buffer.read() if name == STDIN_OPERAND else Path(name).read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror}") from None
+        raise UsageError(_("cannot read {path}: {why}").format(path=name, why=exc.strerror)) from None
     # prefilter None: the whole text, not only the lines around 12-digit runs (the header row matters)
     ctx = Context(None, config.limits, Budget(config.limits))
     texts, problems = [], []
@@ -285,7 +296,7 @@ def _list_texts(name: str, config: ScanConfig) -> tuple[list[str], list]:
                 if item.problem is not None:
                     problems.append(item.problem)
     except Exception as exc:  # noqa: BLE001 - a broken list is the user's input: one line, exit 2
-        raise UsageError(f"cannot read {name}: {type(exc).__name__}") from None
+        raise UsageError(_("cannot read {path}: {why}").format(path=name, why=type(exc).__name__)) from None
     return texts, problems
 
 
@@ -297,14 +308,14 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
     fp = Fingerprinter(_key(config).key)
     texts, problems = _list_texts(args.file, config)
     for item in problems:
-        _say(f"{args.file}{' [' + shown_name(item.member) + ']' if item.member else ''}: not read: "
-             f"{item.reason} ({item.detail})")
+        where = f"{args.file}{' [' + shown_name(item.member) + ']' if item.member else ''}"
+        _say(_("{where}: not read: {reason} ({detail})").format(where=where, reason=item.reason, detail=item.detail))
     try:
         fingerprints, stats = fingerprints_from_texts(texts, fp, args.column)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if problems and not fingerprints:
-        raise UsageError(f"nothing could be read from {args.file}")
+        raise UsageError(_("nothing could be read from {path}").format(path=args.file))
     content = write_list(fingerprints)
     if args.output:
         fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -312,10 +323,10 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
             f.write(content)
     else:
         sys.stdout.write(content)
-    _say(
-        f"{len(fingerprints)} fingerprints from {stats.valid} valid numbers; "
-        f"{stats.invalid} with a wrong check digit and {stats.skipped} other cells ignored"
-    )
+    _say(_(
+        "{count} fingerprints from {valid} valid numbers; "
+        "{invalid} with a wrong check digit and {skipped} other cells ignored"
+    ).format(count=len(fingerprints), valid=stats.valid, invalid=stats.invalid, skipped=stats.skipped))
     return EXIT_CLEAN
 
 
@@ -325,9 +336,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     target = Path(args.dir) if args.dir else None
     directory = write_demo_files(target)
     if args.no_scan:
-        _say(f"example files written to {directory}")
+        _say(_("example files written to {path}").format(path=directory))
         return EXIT_CLEAN
-    _say(f"example files written to {directory}; scanning them:")
+    _say(_("example files written to {path}; scanning them:").format(path=directory))
     scan_args = build_parser().parse_args(["scan", str(directory), "--format", args.format, "-j", "1"])
     return cmd_scan(scan_args)
 
@@ -388,14 +399,15 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 
     cfg, _ = _serve_config(args)
     for note in _layout_notes(cfg):
-        _say(f"note: {note}")
+        _say(_("note: {note}").format(note=note))
     ruleset = _ruleset(list(cfg.scan.rules_dirs))
     if cfg.scan.allowlist is not None:
         from scanner.triage.allowlist import AllowlistError, load_allowlist
 
         try:
             for entry in load_allowlist(cfg.scan.allowlist).expired:
-                _say(f"note: allowlist entry expired on {entry.until} is not applied ({entry.reason})")
+                _say(_("note: allowlist entry expired on {day} is not applied ({reason})").format(
+                    day=entry.until, reason=entry.reason))
         except AllowlistError as exc:
             raise UsageError(str(exc)) from None
     watches = ", ".join(
@@ -413,9 +425,10 @@ def _quarantine_store(args: argparse.Namespace):
 
     cfg, _ = _serve_config(args)
     if cfg.quarantine_dir is None:
-        raise UsageError("no quarantine directory configured (--quarantine-dir or [serve] quarantine_dir)")
+        raise UsageError(_("no quarantine directory configured (--quarantine-dir or [serve] quarantine_dir)"))
     if not (cfg.state_dir / STATE_FILE).exists():
-        raise UsageError(f"no state database in {cfg.state_dir}: give the daemon's --state-dir (or --config)")
+        raise UsageError(_("no state database in {dir}: give the daemon's --state-dir (or --config)").format(
+            dir=cfg.state_dir))
     return QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), StateDB(cfg.state_dir))
 
 
@@ -486,6 +499,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find Japanese Individual Numbers (マイナンバー) in files; report them masked and fingerprinted.",
     )
     p.add_argument("--version", action="version", version=f"mynumber-dlp {__version__}")
+    p.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and reports (default: from LANG)"))
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("scan", help="scan files and directories", description=cmd_scan.__doc__)
@@ -509,6 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--allowlist", type=Path, metavar="FILE", help="TOML [[allow]] entries of reviewed findings")
     s.add_argument("--allow-samples", action="store_true",
                    help="do not report the well-known example numbers of tutorials and docs")
+    s.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and reports (default: from LANG)"))
     s.set_defaults(func=cmd_scan)
 
     al = sub.add_parser("allow", help="work with allowlists of reviewed findings")
@@ -589,8 +604,20 @@ def _report_stdout() -> TextIO:
                 errors=sys.stdout.errors, closefd=False)
 
 
+def _language_of(argv: list[str]) -> str:
+    """``--lang ja`` / ``--lang=ja`` anywhere on the line, else the environment's locale (before
+    the parser is built: its help is in that language too)."""
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.partition("=")[2]
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGUAGES:
+            return value
+    return language_from_env()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``mynumber-dlp`` command."""
+    argv = sys.argv[1:] if argv is None else argv
+    set_language(_language_of(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -599,7 +626,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(str(exc))
         return EXIT_ERROR
     except KeyboardInterrupt:
-        _say("interrupted")
+        _say(_("interrupted"))
         return 130
     except BrokenPipeError:
         # stdout closed early (e.g. piped into head): not an error of the scan
@@ -615,6 +642,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - a bug must never exit 1 ("findings") or show a traceback
         if os.environ.get(DEBUG_ENV):
             raise
-        _say(f"internal error ({type(exc).__name__}: {safe_detail(str(exc))[:200]}); "
-             f"please report it; set {DEBUG_ENV}=1 for a traceback")
+        _say(_("internal error ({error}); please report it; set {variable}=1 for a traceback").format(
+            error=f"{type(exc).__name__}: {safe_detail(str(exc))[:200]}", variable=DEBUG_ENV))
         return EXIT_ERROR

@@ -24,7 +24,8 @@ def test_a_built_wheel_holds_every_subpackage_the_shipped_rules_and_the_native_c
         if "__pycache__" not in p.parts and "native" not in p.relative_to(ROOT).parts
     }
     assert on_disk - names == set()
-    assert {"scanner/shipped_rules/__init__.py", "scanner/shipped_rules/jp-my-number.toml"} <= names
+    assert {"scanner/shipped_rules/__init__.py", "scanner/shipped_rules/jp-my-number.toml",
+            "scanner/shipped_rules/sample_numbers.txt", "scanner/i18n/locale/ja/LC_MESSAGES/mynumber_dlp.mo"} <= names
     assert any(n.startswith("scanner/_native.") and n.endswith(".so") for n in names)
     assert not any(n.startswith("scanner/native/") for n in names)  # the crate's sources stay out
     assert wheel.name.startswith(f"mynumber_dlp-{scanner.__version__}-")

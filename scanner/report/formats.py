@@ -13,6 +13,7 @@ import functools
 import json
 from typing import Any, Protocol, TextIO
 
+from scanner.i18n import _
 from scanner.report.names import present, shown_exactly
 from scanner.report.records import FindingRecord, Record, Summary, record_dict
 
@@ -145,6 +146,11 @@ def _human_bytes(n: int) -> str:
     return f"{n} B"
 
 
+def suppressed_by_text(suppressed: dict[str, int]) -> str:
+    """``baseline 2, allowlist 1``: what hid how many findings."""
+    return ", ".join(f"{by} {n}" for by, n in suppressed.items())
+
+
 class TextWriter:
     """For people: one line per finding, ``NOT SCANNED`` lines, a closing summary."""
 
@@ -159,17 +165,20 @@ class TextWriter:
                 f"  {' '.join(rec['reasons'])}\n"
             )
         else:
-            self.out.write(f"NOT SCANNED {where}: {rec['reason']} ({rec['detail']})\n")
+            self.out.write(_("NOT SCANNED {where}: {reason} ({detail})").format(
+                where=where, reason=rec["reason"], detail=rec["detail"]) + "\n")
 
     def close(self, summary: Summary) -> None:
         f = summary.findings
         ns = summary.total_not_scanned
-        self.out.write(
-            f"\nScanned {summary.files_scanned} files ({_human_bytes(summary.bytes_scanned)}) in "
-            f"{summary.duration_seconds:.2f} s: {summary.total_findings} findings "
-            f"(high {f['high']}, medium {f['medium']}, low {f['low']})"
-            + (f"; {ns} not scanned" if ns else "")
-            + (f"; {sum(summary.suppressed.values())} suppressed ("
-               + ", ".join(f"{by} {n}" for by, n in summary.suppressed.items()) + ")" if summary.suppressed else "")
-            + ".\n"
-        )
+        line = _("Scanned {files} files ({size}) in {seconds} s: {findings} findings "
+                 "(high {high}, medium {medium}, low {low})").format(
+            files=summary.files_scanned, size=_human_bytes(summary.bytes_scanned),
+            seconds=f"{summary.duration_seconds:.2f}", findings=summary.total_findings, high=f["high"],
+            medium=f["medium"], low=f["low"])
+        if ns:
+            line += _("; {count} not scanned").format(count=ns)
+        if summary.suppressed:
+            line += _("; {count} suppressed ({by})").format(count=sum(summary.suppressed.values()),
+                                                            by=suppressed_by_text(summary.suppressed))
+        self.out.write("\n" + line + _(".") + "\n")

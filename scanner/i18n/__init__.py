@@ -1,0 +1,58 @@
+"""Messages in the user's language: Japanese or English (the source strings).
+
+Chosen by ``--lang``, else the first set of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` (POSIX order):
+``ja_JP.UTF-8`` (any ``ja`` locale) gives Japanese, anything else English. Catalogs are
+gettext's (``locale/ja/LC_MESSAGES/mynumber_dlp.po``, compiled to ``.mo`` with Babel:
+``pybabel compile -d scanner/i18n/locale -D mynumber_dlp``). Machine fields (``reason``,
+``reasons``, record types, metric names) are never translated.
+
+Use ``_("cannot read {path}").format(path=...)``: translate first, fill in after.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DOMAIN = "mynumber_dlp"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("en", "ja")
+"""The languages there are messages in; ``en`` is the source."""
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+_current: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def language_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """``ja`` when the locale the environment names is Japanese, else ``en``."""
+    env = os.environ if environ is None else environ
+    value = next((env[v] for v in LOCALE_VARIABLES if env.get(v)), "")
+    return "ja" if value.lower().startswith("ja") else "en"
+
+
+def set_language(language: str) -> None:
+    """Messages from now on in ``language`` (one of ``LANGUAGES``)."""
+    global _current, _language
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    _language = language
+    _current = (gettext.translation(DOMAIN, LOCALE_DIR, languages=[language]) if language != "en"
+                else gettext.NullTranslations())
+
+
+def current_language() -> str:
+    """The language messages are in now."""
+    return _language
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (itself when there is no translation)."""
+    return _current.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, in the current language."""
+    return _current.ngettext(singular, plural, n)

@@ -1,0 +1,68 @@
+"""Messages in Japanese or English: chosen by --lang or the locale, every message of the code
+in the catalog with the same placeholders, the compiled catalog the same as its source."""
+
+from __future__ import annotations
+
+import string
+import subprocess
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from scanner.i18n import DOMAIN, LOCALE_DIR, language_from_env
+from tests.conftest import CLI
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = LOCALE_DIR / "ja" / "LC_MESSAGES" / f"{DOMAIN}.po"
+KEYWORDS = {"_": None, "ngettext": (1, 2)}
+
+
+def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(CLI + args, env=env, capture_output=True, text=True, timeout=60)
+
+
+def _locale_env(cli_env: dict, **values: str) -> dict:
+    env = {k: v for k, v in cli_env.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")}
+    return {**env, **values}
+
+
+def test_a_japanese_locale_gets_japanese_and_c_gets_english(cli_env):
+    ja = run(["scan", "/nonexistent"], _locale_env(cli_env, LANG="ja_JP.UTF-8"))
+    en = run(["scan", "/nonexistent"], _locale_env(cli_env, LANG="C"))
+    assert ja.returncode == en.returncode == 2
+    assert "指定されたパスのうち 1 件を読み取れません" in ja.stderr and "スキャン不可" in ja.stdout
+    assert "cannot read 1 of the paths given" in en.stderr and "NOT SCANNED" in en.stdout
+
+
+def test_lang_overrides_the_locale_and_lc_all_comes_before_lang(cli_env):
+    assert "指定されたパス" in run(["scan", "/nonexistent", "--lang", "ja"], _locale_env(cli_env, LANG="C")).stderr
+    assert "cannot read" in run(["--lang=en", "scan", "/x"], _locale_env(cli_env, LANG="ja_JP.UTF-8")).stderr
+    assert language_from_env({"LC_ALL": "C", "LANG": "ja_JP.UTF-8"}) == "en"
+    assert language_from_env({"LC_MESSAGES": "ja_JP.eucJP", "LANG": "C"}) == "ja"
+    assert language_from_env({}) == "en"
+
+
+def _code_messages() -> set[str]:
+    found = extract_from_dir(str(ROOT / "scanner"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    return {m[2] if isinstance(m[2], str) else m[2][0] for m in found}
+
+
+def test_every_message_in_the_code_has_a_japanese_translation_with_the_same_placeholders():
+    catalog = read_po(PO.open("rb"), locale="ja")
+    fields = lambda text: sorted(f for _t, f, _s, _c in string.Formatter().parse(text) if f)  # noqa: E731
+    missing, broken = [], []
+    for msgid in sorted(_code_messages()):
+        entry = catalog.get(msgid)
+        if entry is None or not entry.string:
+            missing.append(msgid)
+        elif fields(msgid) != fields(entry.string):
+            broken.append(msgid)
+    assert missing == [] and broken == []
+
+
+def test_the_compiled_catalog_is_the_po_file():
+    po = {m.id: m.string for m in read_po(PO.open("rb"), locale="ja") if m.id}
+    mo = {m.id: m.string for m in read_mo(PO.with_suffix(".mo").open("rb")) if m.id}
+    assert mo == po, "run: pybabel compile -d scanner/i18n/locale -D mynumber_dlp"
