@@ -187,9 +187,11 @@ def run_audit(
     progress: Callable[[int, int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     suppress: Suppressor | None = None,
+    on_file: Callable[[str, FileDone], None] | None = None,
 ) -> Summary:
     """Scan ``paths``; call ``emit`` for every finding and not_scanned record that ``suppress``
-    does not hide (a baseline, an allowlist); return the summary."""
+    does not hide (a baseline, an allowlist); ``on_file`` is told each file's path and
+    ``FileDone`` once it is scanned (the report's per-directory totals); return the summary."""
     started = time.monotonic()
     summary = Summary(ruleset=engine.ruleset.version)
     files: list[str] = []
@@ -205,11 +207,17 @@ def run_audit(
     scan = functools.partial(_scan_records, engine, options.min_confidence, options.limits)
     worker_limits = WorkerLimits(options.limits.max_memory, options.limits.max_scan_time)
     with WorkerPool(min(options.jobs, max(1, len(files))), scan, worker_limits) as pool:
-        _collect(pool.scan(files), summary, emit, progress, suppress)
+        _collect(pool.scan(files), summary, emit, progress, suppress, on_file and _paired(files, on_file))
     summary.duration_seconds = time.monotonic() - started
     if suppress is not None:
         summary.suppressed = {by: suppress.counted[by] for by in SUPPRESSED_BY if suppress.counted[by]}
     return summary
+
+
+def _paired(files: list[str], on_file: Callable[[str, FileDone], None]) -> Callable[[FileDone], None]:
+    """Calls ``on_file`` with each ``FileDone`` and its path: the pool answers files in order."""
+    paths = iter(files)
+    return lambda done: on_file(next(paths), done)
 
 
 def _collect(
@@ -218,9 +226,12 @@ def _collect(
     emit: Callable[[Record], None],
     progress: Callable[[int, int], None] | None,
     suppress: Suppressor | None,
+    on_done: Callable[[FileDone], None] | None = None,
 ) -> None:
     for rec in records:
         if isinstance(rec, FileDone):
+            if on_done is not None:
+                on_done(rec)
             if rec.scanned:
                 summary.files_scanned += 1
                 summary.bytes_scanned += rec.size

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
-FORMATS = ("text", "jsonl", "json", "csv", "sarif")
+FORMATS = ("text", "jsonl", "json", "csv", "sarif", "html")
 DEBUG_ENV = "MYNUMBER_DLP_DEBUG"
 STDOUT_BUFFER_BYTES = 64 * 1024
 """A report to a pipe or a file is written in blocks of this size, as grep and ripgrep do (a
@@ -95,16 +95,22 @@ def _ruleset(dirs: list[Path]) -> Ruleset:
         raise UsageError(_("rules: {error}").format(error=exc)) from None
 
 
-def _writer(fmt: str, out: TextIO, ruleset: Ruleset) -> Writer:
+def _writer(args: argparse.Namespace, out: TextIO, ruleset: Ruleset) -> Writer:
+    fmt = args.format
     if fmt == "jsonl":
         return JsonlWriter(out)
     if fmt == "json":
         return JsonWriter(out)
     if fmt == "csv":
-        return CsvWriter(out)
+        return CsvWriter(out, excel=args.excel)
     if fmt == "sarif":
         return SarifWriter(out, sarif_rules(ruleset))
-    return TextWriter(out)
+    if fmt == "html":
+        from scanner.report.html_report import HtmlWriter
+
+        t = ruleset.rules[0].thresholds
+        return HtmlWriter(out, (t.low, t.medium, t.high), [shown_name(p) for p in args.paths])
+    return TextWriter(out, by_directory=args.summary_by_dir)
 
 
 class _Progress:
@@ -171,9 +177,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
             spooled = stack.enter_context(spool_stdin(config.limits.max_file_size))
             paths = [spooled if p == STDIN_OPERAND else p for p in paths]
             rename = {spooled: STDIN_OPERAND}
-        writer = Presented(_writer(args.format, out, ruleset), args.raw_paths, rename)
+        writer = Presented(_writer(args, out, ruleset), args.raw_paths, rename)
         missing = _missing_operands(paths, rename)
-        summary = run_audit(engine, paths, options, writer.record, progress.step, progress.total, suppress)
+        summary = run_audit(engine, paths, options, writer.record, progress.step, progress.total, suppress,
+                            writer.file)
         progress.close()
         writer.close(summary)
     if summary.suppressed:
@@ -524,6 +531,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-samples", action="store_true",
                    help="do not report the well-known example numbers of tutorials and docs")
     s.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and reports (default: from LANG)"))
+    s.add_argument("--summary-by-dir", action="store_true",
+                   help=_("text format: end with a table of files, findings and unread items per directory"))
+    s.add_argument("--excel", action="store_true",
+                   help=_("csv format: UTF-8 with a byte order mark and CRLF, as Japanese Excel opens it"))
     s.set_defaults(func=cmd_scan)
 
     al = sub.add_parser("allow", help="work with allowlists of reviewed findings")

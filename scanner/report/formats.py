@@ -14,8 +14,9 @@ import json
 from typing import Any, Protocol, TextIO
 
 from scanner.i18n import _
-from scanner.report.names import present, shown_exactly
-from scanner.report.records import FindingRecord, Record, Summary, record_dict
+from scanner.report.directories import DirectoryTotals
+from scanner.report.names import present, shown_exactly, shown_name
+from scanner.report.records import FileDone, FindingRecord, Record, Summary, record_dict
 
 CSV_COLUMNS = (
     "type", "path", "member", "line", "column", "rule", "confidence", "score",
@@ -53,6 +54,12 @@ class Presented:
         if row["path"] in self.rename:
             row["path"] = self.rename[row["path"]]
         self.writer.record(present(row, self.raw))
+
+    def file(self, path: str, done: FileDone) -> None:
+        """A scanned file, for writers that total per directory (their ``file(shown path, size)``)."""
+        take = getattr(self.writer, "file", None)
+        if take is not None:
+            take(shown_name(self.rename.get(path, path), self.raw), done.size)
 
     def close(self, summary: Summary) -> None:
         self.writer.close(summary)
@@ -123,8 +130,13 @@ class JsonWriter:
 class CsvWriter:
     """A header row, then one row per finding or not-scanned item; reasons joined by ``;``."""
 
-    def __init__(self, out: TextIO) -> None:
-        self.writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    def __init__(self, out: TextIO, excel: bool = False) -> None:
+        """``excel``: a UTF-8 byte order mark first and CRLF line ends, so Japanese Excel opens
+        the file as UTF-8 (without the mark it guesses Shift_JIS and garbles every name)."""
+        if excel:
+            out.write("\ufeff")
+        self.writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore",
+                                     lineterminator="\r\n" if excel else "\n")
         self.writer.writeheader()
 
     def record(self, rec: Row) -> None:
@@ -154,10 +166,18 @@ def suppressed_by_text(suppressed: dict[str, int]) -> str:
 class TextWriter:
     """For people: one line per finding, ``NOT SCANNED`` lines, a closing summary."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, by_directory: bool = False) -> None:
+        """``by_directory``: a table of files, findings and unread items per directory at the end."""
         self.out = out
+        self.totals = DirectoryTotals() if by_directory else None
+
+    def file(self, path: str, size: int) -> None:
+        if self.totals is not None:
+            self.totals.file(path, size)
 
     def record(self, rec: Row) -> None:
+        if self.totals is not None:
+            self.totals.record(rec)
         where = rec["path"] + (f" [{rec['member']}]" if rec.get("member") else "")
         if rec["type"] == "finding":
             self.out.write(
@@ -182,3 +202,11 @@ class TextWriter:
             line += _("; {count} suppressed ({by})").format(count=sum(summary.suppressed.values()),
                                                             by=suppressed_by_text(summary.suppressed))
         self.out.write("\n" + line + _(".") + "\n")
+        if self.totals is not None:
+            self._directories(self.totals)
+
+    def _directories(self, totals: DirectoryTotals) -> None:
+        heads = (_("files"), _("findings"), _("high"), _("not scanned"))
+        self.out.write("\n" + "  ".join(f"{h:>11}" for h in heads) + "  " + _("directory") + "\n")
+        for d in totals.directories():
+            self.out.write(f"{d.files:>11}  {d.findings:>11}  {d.high:>11}  {d.not_scanned:>11}  {d.directory}\n")

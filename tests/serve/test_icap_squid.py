@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import headless_chromium
 from tests.conftest import TEST_KEY
 from tests.serve.proxies import blog_server, squid
 from tests.serve.uploads import multipart_upload, roster_xlsx
@@ -151,30 +152,13 @@ def test_kill_9_of_the_icap_service_fails_posts_closed_and_a_restart_serves_agai
         daemon.proc.wait()
 
 
-def _chromium(proxy: str, shots: Path):
-    """Debian's headless Chromium driven by its chromedriver, every request through ``proxy``
-    (loopback too: ``<-loopback>`` lifts Chromium's implicit bypass)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    _need("chromium")
-    _need("chromedriver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = find("chromium")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--proxy-server={proxy}", "--proxy-bypass-list=<-loopback>", f"--user-data-dir={shots / 'profile'}"):
-        options.add_argument(arg)
-    service = Service(executable_path=find("chromedriver"), log_output=str(shots / "chromedriver.log"))
-    return webdriver.Chrome(service=service, options=options)
-
-
 def test_headless_chromium_submitting_a_blog_form_is_blocked_and_shows_the_block_page(stack, tmp_path):
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     daemon, blog, proxy = stack
-    browser = _chromium(proxy, tmp_path)
+    browser = headless_chromium(tmp_path, proxy)
     try:
         browser.set_page_load_timeout(60)
         browser.get(blog.url + "/new-post")  # the form comes through the proxy (a clean GET)
