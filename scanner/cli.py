@@ -404,7 +404,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 
     from scanner.config import effective_config
 
-    cfg, _ = _serve_config(args)
+    cfg, _overrides = _serve_config(args)
     for note in _layout_notes(cfg):
         _say(_("note: {note}").format(note=note))
     ruleset = _ruleset(list(cfg.scan.rules_dirs))
@@ -430,7 +430,7 @@ def _quarantine_store(args: argparse.Namespace):
     from scanner.actions.quarantine import QuarantineOptions, QuarantineStore
     from scanner.state import STATE_FILE, StateDB
 
-    cfg, _ = _serve_config(args)
+    cfg, _overrides = _serve_config(args)
     if cfg.quarantine_dir is None:
         raise UsageError(_("no quarantine directory configured (--quarantine-dir or [serve] quarantine_dir)"))
     if not (cfg.state_dir / STATE_FILE).exists():

@@ -15,6 +15,9 @@ failure policy:
 from __future__ import annotations
 
 import logging
+import os
+import pwd
+import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +36,30 @@ the quarantine destination."""
 WebRequestAction = Literal["blocked", "passed", "masked"]
 """What was done about a web request: answered with the block page; passed on and alerted; passed
 on with its numbers masked."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What a person acting on a file's alert asks first: whose it is, how big, since when."""
+
+    owner: str
+    """The owner's user name (the uid when it has no name)."""
+    size: int
+    modified: float
+    """Its modification time (epoch seconds)."""
+
+
+def file_facts(path: str) -> FileFacts | None:
+    """The facts of ``path`` now (None when it is gone or cannot be examined)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    try:
+        owner = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+        owner = str(st.st_uid)
+    return FileFacts(owner, st.st_size, st.st_mtime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +84,10 @@ class Alert:
     error: str | None = None
     """Why the action failed (an exception type), for ``quarantine_failed``."""
     time: float = field(default_factory=time.time)
+    host: str = field(default_factory=socket.gethostname)
+    """The machine that raised the alert (a fleet's alerts meet in one SIEM)."""
+    file: FileFacts | None = None
+    """The file's owner, size and modification time, when it is a file."""
 
     def done(self, action: FileAction, quarantine_id: str | None = None, error: str | None = None) -> Alert:
         """The same alert after the caller acted on it."""
@@ -68,7 +99,8 @@ def file_alert(
 ) -> Alert:
     """The alert about one file: ``alert`` when something was found, ``not_scanned`` when nothing
     was found because something could not be read; the caller says what else was done."""
-    return Alert(source, tuple(findings), tuple(unscanned), "alert" if findings else "not_scanned", path=path)
+    return Alert(source, tuple(findings), tuple(unscanned), "alert" if findings else "not_scanned", path=path,
+                 file=file_facts(path))
 
 
 def message_alert(

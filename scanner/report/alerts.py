@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from scanner.actions.alerting import Alert
+from scanner.report.alert_message import alert_message
 from scanner.report.names import present_alert
 from scanner.report.records import max_confidence, record_dict
 
@@ -14,8 +15,8 @@ FINDING_FIELDS = ("member", "line", "column", "rule", "confidence", "score", "ma
 """What an alert says of each finding (its path is the alert's)."""
 NOT_SCANNED_FIELDS = ("member", "reason", "detail")
 """What an alert says of each item it could not read."""
-BRIEF_FIELDS = ("type", "time", "source", "path", "message_id", "request", "findings", "max_confidence", "action",
-                "quarantine_id")
+BRIEF_FIELDS = ("type", "time", "host", "source", "path", "message_id", "request", "findings", "max_confidence",
+                "action", "quarantine_id", "message")
 """What a brief alert keeps (syslog, where the whole one is too long)."""
 
 
@@ -38,9 +39,14 @@ def alert_dict(alert: Alert) -> dict[str, Any]:
         "quarantine_id": alert.quarantine_id,
         "error": alert.error,
     }
+    out["host"] = alert.host
+    if alert.file is not None:
+        out["file"] = {"owner": alert.file.owner, "size": alert.file.size,
+                       "modified": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(alert.file.modified))}
     for optional in ("path", "message_id", "routing", "request", "quarantine_id", "error"):
         if out[optional] is None:
             del out[optional]
+    out["message"] = alert_message(present_alert(out))  # from the names as shown: no number in it
     return out
 
 

@@ -66,3 +66,19 @@ def test_the_compiled_catalog_is_the_po_file():
     po = {m.id: m.string for m in read_po(PO.open("rb"), locale="ja") if m.id}
     mo = {m.id: m.string for m in read_mo(PO.with_suffix(".mo").open("rb")) if m.id}
     assert mo == po, "run: pybabel compile -d scanner/i18n/locale -D mynumber_dlp"
+
+
+def test_no_module_that_translates_assigns_to_the_underscore():
+    """``cfg, _ = ...`` in a function makes ``_`` a local there: every ``_()`` in it then fails."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "scanner").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imports = any(isinstance(n, ast.ImportFrom) and n.module == "scanner.i18n" and
+                      any(a.name == "_" for a in n.names) for n in ast.walk(tree))
+        stores = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "_"
+                  and isinstance(n.ctx, ast.Store)]
+        if imports and stores:
+            offenders.append(f"{path.relative_to(ROOT)}:{stores}")
+    assert offenders == []
