@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.i18n import _
+from scanner.i18n import _, ngettext
 
 
 def _confidence(label: str | None) -> str:
@@ -38,8 +38,11 @@ def alert_message(doc: dict[str, Any]) -> str:
     else:
         where = _("{path} on {source}").format(path=doc.get("path", ""), source=doc["source"])
     if doc["findings"]:
-        what = _("{count} possible My Numbers (highest confidence {confidence})").format(
+        what = ngettext("{count} possible My Number (confidence {confidence})",
+                        "{count} possible My Numbers (highest confidence {confidence})", doc["findings"]).format(
             count=doc["findings"], confidence=_confidence(doc.get("max_confidence")))
     else:
-        what = _("{count} parts that could not be read").format(count=len(doc.get("not_scanned", [])))
+        unread = len(doc.get("not_scanned", []))
+        what = ngettext("{count} part that could not be read", "{count} parts that could not be read",
+                        unread).format(count=unread)
     return _("{what} in {where}: {done}.").format(what=what, where=where, done=_what_done(doc["action"]))

@@ -28,7 +28,7 @@ def test_a_file_alert_names_host_owner_size_mtime_and_says_what_was_done(tmp_pat
     assert doc["host"] == socket.gethostname()
     assert doc["file"]["owner"] == getpass.getuser() and doc["file"]["size"] == os.path.getsize(path)
     assert doc["file"]["modified"][:4].isdigit()
-    assert doc["message"].startswith("1 possible My Numbers (highest confidence high) in ")
+    assert doc["message"].startswith("1 possible My Number (confidence high) in ")
     assert doc["message"].endswith(": moved to quarantine.") and N not in doc["message"] and "********9018" in doc["message"]
 
 
@@ -44,4 +44,4 @@ def test_the_message_is_japanese_when_the_language_is(tmp_path):
 def test_a_file_gone_before_its_alert_still_alerts_without_facts(tmp_path):
     gone = str(tmp_path / "gone.zip")
     doc = json.loads(alert_line(file_alert("share", gone, [], [NotScannedRecord(gone, None, "encrypted", "zip")])))
-    assert "file" not in doc and doc["message"] == f"1 parts that could not be read in {gone} on share: could not be read whole."
+    assert "file" not in doc and doc["message"] == f"1 part that could not be read in {gone} on share: could not be read whole."
