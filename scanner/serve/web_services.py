@@ -22,12 +22,14 @@ from scanner.actions.alerting import Alerter, WebRequestAction, web_alert
 from scanner.actions.web_verdict import WebVerdict
 from scanner.config import ServeConfig, parse_address
 from scanner.config.web import API_SCAN_PATH, ICAP_SERVICE_PATH
+from scanner.detect.engine import Engine
 from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner
 from scanner.report.records import Record
 from scanner.serve.icap_service import IcapService, WebAlertInfo
 from scanner.serve.metrics import Metrics
 from scanner.serve.runtime import Runtime
 from scanner.serve.scan_api import ScanApi
+from scanner.triage.suppressor import Suppressor
 
 log = logging.getLogger("mynumber_dlp")
 
@@ -86,14 +88,13 @@ class WebServices:
             return
         jobs = max(spec.file_jobs for spec in (cfg.icap, cfg.api) if spec is not None)
         self._uploads = UploadWorkers(self._runtime(), self._key, jobs)
-        engine, max_ratio = (lambda: self._runtime().engine), cfg.scan.limits.max_ratio
-        suppressor = lambda: self._runtime().suppressor  # noqa: E731 - read per request, as the engine
+        max_ratio = cfg.scan.limits.max_ratio
         icap = api = None
         if cfg.icap is not None:
-            icap = IcapService(cfg.icap, engine, self._uploads, self._alert, self._observer("icap"), max_ratio,
-                               suppressor=suppressor)
+            icap = IcapService(cfg.icap, self._engine, self._uploads, self._alert, self._observer("icap"), max_ratio,
+                               suppressor=self._suppressor)
         if cfg.api is not None:
-            api = ScanApi(cfg.api, engine, self._uploads, self._observer("api"), max_ratio, suppressor)
+            api = ScanApi(cfg.api, self._engine, self._uploads, self._observer("api"), max_ratio, self._suppressor)
         ready = threading.Event()
         failure: list[str] = []
 
@@ -169,6 +170,14 @@ class WebServices:
             self._thread.join(timeout=10)
         if self._uploads is not None:
             self._uploads.close()
+
+    def _engine(self) -> Engine:
+        """The engine in force: read per request, so a reload applies to the next one."""
+        return self._runtime().engine
+
+    def _suppressor(self) -> Suppressor:
+        """The suppressor in force, read per request as the engine is."""
+        return self._runtime().suppressor
 
     def _observer(self, service: str) -> Callable[[str, float], None]:
         def observe(verdict: str, seconds: float) -> None:
