@@ -426,6 +426,44 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def cmd_config_init(args: argparse.Namespace) -> int:
+    """Write the commented example config; it is loaded before it is written, and never over a file."""
+    from scanner.config import load_serve_config
+    from scanner.config.example import example_config
+    from scanner.config.paths import default_home
+
+    target: Path = args.file
+    if target.exists() and not args.force:
+        raise UsageError(_("{path} exists; give --force to overwrite it").format(path=target))
+    text = example_config(args.watch.resolve() if args.watch else default_home() / "watch")
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        load_serve_config(tmp)
+    except ConfigError as exc:  # the shipped example must load; a failure is ours
+        tmp.unlink()
+        raise UsageError(_("config init: {error}").format(error=exc)) from None
+    os.replace(tmp, target)
+    _say(_("wrote {path}; edit it, then: mynumber-dlp config check {path}").format(path=target))
+    return EXIT_CLEAN
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    """The shell's completion script for every command and option (shtab, from this parser)."""
+    import shtab
+
+    print(shtab.complete(build_parser(), shell=args.shell))
+    return EXIT_CLEAN
+
+
+def cmd_man(args: argparse.Namespace) -> int:
+    """The manual page in roff (argparse-manpage, from this parser): ``mynumber-dlp man | man -l -``."""
+    from argparse_manpage.manpage import Manpage  # type: ignore[import-untyped]
+
+    print(str(Manpage(build_parser())))
+    return EXIT_CLEAN
+
+
 def _quarantine_store(args: argparse.Namespace):
     from scanner.actions.quarantine import QuarantineOptions, QuarantineStore
     from scanner.state import STATE_FILE, StateDB
@@ -575,6 +613,17 @@ def build_parser() -> argparse.ArgumentParser:
     cc = cfsub.add_parser("check", help="validate a serve config and its rules")
     cc.add_argument("config", type=Path, metavar="FILE")
     cc.set_defaults(func=cmd_config_check)
+    ci = cfsub.add_parser("init", help=_("write a commented example config (every key with its default)"))
+    ci.add_argument("file", type=Path, metavar="FILE")
+    ci.add_argument("--watch", type=Path, metavar="DIR", help=_("the directory to watch (default: the embedded one)"))
+    ci.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
+    ci.set_defaults(func=cmd_config_init)
+
+    co = sub.add_parser("completion", help=_("print a shell completion script (bash, zsh, tcsh)"))
+    co.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+    co.set_defaults(func=cmd_completion)
+    mp = sub.add_parser("man", help=_("print the manual page (roff), made from these options"))
+    mp.set_defaults(func=cmd_man)
 
     q = sub.add_parser("quarantine", help="list, show, restore or purge quarantined files")
     qsub = q.add_subparsers(dest="quarantine_command", required=True)

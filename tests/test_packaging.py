@@ -25,7 +25,8 @@ def test_a_built_wheel_holds_every_subpackage_the_shipped_rules_and_the_native_c
     }
     assert on_disk - names == set()
     assert {"scanner/shipped_rules/__init__.py", "scanner/shipped_rules/jp-my-number.toml",
-            "scanner/shipped_rules/sample_numbers.txt", "scanner/i18n/locale/ja/LC_MESSAGES/mynumber_dlp.mo"} <= names
+            "scanner/shipped_rules/sample_numbers.txt", "scanner/i18n/locale/ja/LC_MESSAGES/mynumber_dlp.mo",
+            "scanner/config/example.toml", "scanner/report/templates/report.html.j2"} <= names
     assert any(n.startswith("scanner/_native.") and n.endswith(".so") for n in names)
     assert not any(n.startswith("scanner/native/") for n in names)  # the crate's sources stay out
     assert wheel.name.startswith(f"mynumber_dlp-{scanner.__version__}-")
