@@ -386,6 +386,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from scanner.serve.web_services import ListenError
 
     cfg, overrides = _serve_config(args)
+    if cfg.language and getattr(args, "lang", None) is None:
+        set_language(cfg.language)
     notes = _layout_notes(cfg)
     setup_logging(cfg.log_json)
     for note in notes:

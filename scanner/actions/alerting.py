@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
+from scanner.i18n import _
 from scanner.report.records import FindingRecord, NotScannedRecord
 
 log = logging.getLogger("mynumber_dlp.alerts")
@@ -148,7 +149,7 @@ class Alerter:
             except Exception as exc:  # noqa: BLE001 - one broken sink must not keep the alert from the others
                 failed.append(f"{type(sink).__name__}: {type(exc).__name__}")
                 self._counted(False)
-                log.error("alert sink %s failed: %s", type(sink).__name__, type(exc).__name__)
+                log.error(_("alert sink %s failed: %s"), type(sink).__name__, type(exc).__name__)
             else:
                 self._counted(True)
         if failed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -62,6 +62,8 @@ class ServeSettings(StrictModel):
     text files never wait behind them)."""
     log_json: bool = False
     """Structured logs as JSON lines on stderr."""
+    language: Literal["", "ja", "en"] = ""
+    """Language of log lines and alert messages; "" takes it from LC_ALL/LC_MESSAGES/LANG (``--lang`` wins)."""
     icap: IcapSpec | None = None
     """The ICAP service for web proxies (``[serve.icap]``); off unless the table is there."""
     api: ApiSpec | None = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from scanner.actions.alerting import Alert, Alerter, AlertNotDelivered, file_alert
 from scanner.actions.policy import Decision, Policy, decide
 from scanner.actions.quarantine import QuarantineStore
+from scanner.i18n import _
 from scanner.report.alerts import alert_details
 from scanner.report.names import shown_name
 from scanner.report.records import (
@@ -91,10 +92,10 @@ class FileActions:
         except AlertNotDelivered as exc:
             if alert.action != "quarantined":
                 # not recorded as done: the next reconcile scans it and alerts again
-                log.error("alert for %s not delivered (%s); retried at the next reconcile", shown_name(f.path), exc)
+                log.error(_("alert for %s not delivered (%s); retried at the next reconcile"), shown_name(f.path), exc)
                 self.db.forget(f.path)
                 return
-            log.error("alert for quarantined %s not delivered (%s); `quarantine list` shows it",
+            log.error(_("alert for quarantined %s not delivered (%s); `quarantine list` shows it"),
                       shown_name(f.path), exc)
         if alert.action == "quarantined":
             self.db.forget(f.path)
@@ -117,7 +118,7 @@ class FileActions:
             qid = self.quarantine.quarantine(f.path, alert_details(alert))
         except Exception as exc:  # noqa: BLE001 - a failed move is alerted, never silent
             self.metrics.actions.labels("quarantine", "error").inc()
-            log.error("could not quarantine %s: %s", shown_name(f.path), type(exc).__name__)
+            log.error(_("could not quarantine %s: %s"), shown_name(f.path), type(exc).__name__)
             return alert.done("quarantine_failed", error=type(exc).__name__)
         self.metrics.actions.labels("quarantine", "ok").inc()
         return alert.done("quarantined", quarantine_id=qid)
@@ -131,7 +132,7 @@ class FileActions:
             if r.reason.startswith("limit:"):
                 self.metrics.limits.labels(r.reason[6:]).inc()
             member = f" [{shown_name(r.member)}]" if r.member else ""
-            log.warning("not scanned: %s%s: %s", shown_name(path), member, r.reason)
+            log.warning(_("not scanned: %s%s: %s"), shown_name(path), member, r.reason)
 
     def unwalkable(self, runtime: Runtime, item: Unwalkable, source: str) -> None:
         """A FIFO, a symlink loop or an unreadable directory met while walking a watch: alerted

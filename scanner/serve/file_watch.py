@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scanner.config import WatchSpec
+from scanner.i18n import _
 from scanner.serve.defaults import MESSAGE_STATE_MAX_AGE, OBSERVER_JOIN_TIMEOUT
 from scanner.serve.metrics import Metrics
 from scanner.serve.runtime import Runtime
@@ -58,7 +59,8 @@ class FileWatch:
             w.path.mkdir(parents=True, exist_ok=True)
             handler = EventHandler(self.debouncer, w.name, self._accepts, self._new_dir)
             self._observers.append(start_observer(w.path, w.poll, handler))
-            log.info("watching %s (%s)", w.path, f"polling every {w.poll:g} s" if w.poll else "inotify")
+            how = _("polling every {seconds} s").format(seconds=f"{w.poll:g}") if w.poll else "inotify"
+            log.info(_("watching %s (%s)"), w.path, how)
         threading.Thread(target=self._reconcile_loop, name="reconcile", daemon=True).start()
 
     def stop(self) -> None:

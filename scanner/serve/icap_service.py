@@ -22,6 +22,7 @@ from scanner.actions.masking import mask_body
 from scanner.actions.web_verdict import WebVerdict, decide_web
 from scanner.config.web import ICAP_SERVICE_PATH, IcapSpec
 from scanner.detect.engine import Engine
+from scanner.i18n import _
 from scanner.report.records import Record, findings_of, unscanned_of
 from scanner.serve.web_scan import BodyScan, FileScanner, WebRequest, scan_body, scan_request, scans_inline
 from scanner.sources.icap import responses
@@ -179,7 +180,7 @@ class IcapService:
         except ConnectionError:
             raise  # the proxy went away: handle() closes the connection
         except Exception as exc:  # noqa: BLE001 - a bug costs this request (an ICAP 500: fails closed), not the service
-            log.error("ICAP request failed: %s", type(exc).__name__)
+            log.error(_("ICAP request failed: %s"), type(exc).__name__)
             return await self._refuse(reader, writer, IcapError(500, "internal error"), started)
         writer.write(answer)
         await writer.drain()
@@ -190,7 +191,7 @@ class IcapService:
     ) -> bool:
         """Answer an ICAP error, counted as verdict ``error``; the connection is then closed."""
         if error.status not in (408, 500):
-            log.warning("ICAP request refused: %s", error)
+            log.warning(_("ICAP request refused: %s"), error)
         self._observe("error", time.monotonic() - started)
         writer.write(responses.error(error.status, self.istag()))
         await writer.drain()
@@ -230,7 +231,7 @@ class IcapService:
         if request.preview is not None and not ieof:
             writer.write(responses.continue_())
             await writer.drain()
-            rest, _, more = await read_chunks(reader, self._wire, max(0, limit - len(data)))
+            rest, _ieof, more = await read_chunks(reader, self._wire, max(0, limit - len(data)))
             data, over = data + rest, over or more
         return data, over
 
@@ -276,7 +277,7 @@ class IcapService:
             try:
                 await asyncio.get_running_loop().run_in_executor(None, self._alert, verdict, info)
             except Exception as exc:  # noqa: BLE001 - an alert not delivered must not let the post pass
-                log.error("alert not delivered (%s): blocking the request", type(exc).__name__)
+                log.error(_("alert not delivered (%s): blocking the request"), type(exc).__name__)
                 verdict = WebVerdict("block", verdict.reason, verdict.findings, verdict.unscanned)
         self._observe(verdict.action, time.monotonic() - started)
         if verdict.action == "block":

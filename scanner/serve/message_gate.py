@@ -22,6 +22,7 @@ from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
 from scanner.extract.limits import Limits
 from scanner.extract.payload import scan_payload
+from scanner.i18n import _
 from scanner.report.records import FindingRecord, NotScannedRecord, Record, findings_of, max_confidence, unscanned_of
 from scanner.serve.defaults import GATE_BATCH
 from scanner.sources.brokers.base import BrokerSource, Message
@@ -164,7 +165,7 @@ class Gate:
             try:
                 release(msg)
             except Exception as exc:  # noqa: BLE001 - the broker redelivers after its timeout anyway
-                log.warning("could not release message %s: %s", msg.id, type(exc).__name__)
+                log.warning(_("could not release message %s: %s"), msg.id, type(exc).__name__)
 
     def _key(self, msg: Message) -> str:
         """Names a message in the state (never its content)."""
@@ -202,4 +203,4 @@ class Gate:
             return  # a redelivery: alerted already
         self.alerter.send(message_alert(self.source.name, msg.id, msg.routing, findings, unscanned, action))
         self.db.mark_alerted(key)
-        log.info("alert: queue %s message %s %s", self.source.name, msg.id, action)
+        log.info(_("alert: queue %s message %s %s"), self.source.name, msg.id, action)

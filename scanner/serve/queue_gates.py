@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from scanner.actions.alerting import Alerter
 from scanner.config import QueueSpec
+from scanner.i18n import _
 from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner
 from scanner.serve.defaults import GATE_STEP_TIMEOUT, LAG_INTERVAL, RECONNECT_BACKOFF_FIRST, RECONNECT_BACKOFF_MAX
 from scanner.serve.message_gate import Gate, GateOptions
@@ -65,7 +66,7 @@ class QueueGates:
                     source = open_queue(spec, self.key.encode("utf-8"))
                     gate = Gate(source, runtime.engine, self._options(runtime, spec), self.alerter, self.db, observe,
                                 scan)
-                    log.info("gating queue %s (%s %s -> %s, quarantine %s)", spec.name, spec.type, spec.input,
+                    log.info(_("gating queue %s (%s %s -> %s, quarantine %s)"), spec.name, spec.type, spec.input,
                              spec.output, spec.quarantine)
                     next_lag = 0.0
                     while not self._stop.is_set() and self._runtime() is runtime:  # a reload starts a new round
@@ -75,7 +76,7 @@ class QueueGates:
                             next_lag = time.monotonic() + LAG_INTERVAL
                             self._report_lag(spec.name, source)
             except Exception as exc:  # noqa: BLE001 - a broker outage must not end the daemon
-                log.error("queue %s: %s; retrying in %.0f s", spec.name, type(exc).__name__, backoff)
+                log.error(_("queue %s: %s; retrying in %.0f s"), spec.name, type(exc).__name__, backoff)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, RECONNECT_BACKOFF_MAX)
             finally:

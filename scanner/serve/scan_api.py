@@ -22,6 +22,7 @@ from scanner.actions.web_verdict import WebPolicy, decide_web
 from scanner.config.web import API_OPENAPI_PATH, API_SCAN_PATH, ApiSpec
 from scanner.detect.engine import Engine
 from scanner.detect.names import mask_name
+from scanner.i18n import _
 from scanner.report.records import Record, findings_of, record_dict, unscanned_of
 from scanner.serve.scan_api_schema import openapi_document
 from scanner.serve.web_scan import BodyScan, FileScanner, scan_body, scans_inline
@@ -90,7 +91,7 @@ class ScanApi:
     def _authorized(self, request: web.Request) -> bool:
         if not self._token:
             return True
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        scheme, _sep, given = request.headers.get("Authorization", "").partition(" ")
         return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self._token)
 
     async def scan(self, request: web.Request) -> web.Response:
@@ -99,7 +100,7 @@ class ScanApi:
         try:
             return await self._scan(request, started)
         except Exception as exc:  # noqa: BLE001 - one line, counted; the caller gets a 500, never a verdict
-            log.error("scan API request failed: %s", type(exc).__name__)
+            log.error(_("scan API request failed: %s"), type(exc).__name__)
             self._observe("error", time.monotonic() - started)
             return _error(500, "the scan failed; the body was not judged")
 

@@ -23,6 +23,7 @@ from scanner.actions.alerts import JsonlAlertLog, StreamAlerts, SyslogSink, Webh
 from scanner.actions.quarantine import QuarantineOptions, QuarantineStore
 from scanner.config import ServeConfig, parse_address
 from scanner.extract.limits import Limits
+from scanner.i18n import _
 from scanner.serve.defaults import ALIVE_MIN_SECONDS, WEBHOOK_SPOOL
 from scanner.serve.file_actions import FileActions
 from scanner.serve.file_scans import FileScans, stop_or_reload
@@ -67,7 +68,7 @@ class Server:
         gates = QueueGates(self.current, self.key, alerter, db, metrics, self.stop)
         scans = FileScans(watch.debouncer, db, metrics, actions, self.key, self._beat)
         http = HealthServer(parse_address(cfg.metrics_address), metrics, self._alive, lambda: watch.ready)
-        log.info("metrics and health on http://%s:%d", *http.address[:2])
+        log.info(_("metrics and health on http://%s:%d"), *http.address[:2])
         web.start()  # first: an address in use refuses the start before anything else runs
         self._install_signals()
         watch.start(actions.unwalkable)
@@ -85,7 +86,7 @@ class Server:
             http.close()
             alerter.close()
             db.close()
-        log.info("stopped")
+        log.info(_("stopped"))
         return 0
 
     def current(self) -> Runtime:
@@ -97,9 +98,9 @@ class Server:
             fresh = reload_runtime(self.runtime, self.config_path, self.overrides, self.key)
         except ReloadError as exc:
             metrics.reload_ok.set(0)
-            log.error("reload failed, keeping the running config and rules: %s", exc)
+            log.error(_("reload failed, keeping the running config and rules: %s"), exc)
             return
-        log.info("reloaded config and rules (ruleset %s); rescanning what the new rules may see differently",
+        log.info(_("reloaded config and rules (ruleset %s); rescanning what the new rules may see differently"),
                  fresh.ruleset)
         fresh.suppressor.on_suppressed = metrics.count_suppressed
         self.runtime = fresh
@@ -112,10 +113,10 @@ class Server:
         def stop(signum: int, _frame: object) -> None:
             self._signals += 1
             if self._signals > 1:
-                log.warning("second signal: exiting now")
+                log.warning(_("second signal: exiting now"))
                 os._exit(1)
             drain = self.runtime.config.drain_timeout
-            log.info("signal %d: draining (up to %.0f s), then exiting", signum, drain)
+            log.info(_("signal %d: draining (up to %.0f s), then exiting"), signum, drain)
             self.stop.set()
             deadline = threading.Timer(drain, lambda: os._exit(0))
             deadline.daemon = True  # only a drain that overruns needs it
@@ -154,5 +155,5 @@ def quarantine_store(cfg: ServeConfig, db: StateDB) -> QuarantineStore | None:
     store = QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), db)
     recovered = store.recover()
     if recovered:
-        log.warning("finished %d quarantine moves interrupted by a crash", len(recovered))
+        log.warning(_("finished %d quarantine moves interrupted by a crash"), len(recovered))
     return store

@@ -23,6 +23,7 @@ from scanner.actions.web_verdict import WebVerdict
 from scanner.config import ServeConfig, parse_address
 from scanner.config.web import API_SCAN_PATH, ICAP_SERVICE_PATH
 from scanner.detect.engine import Engine
+from scanner.i18n import _
 from scanner.isolated_payloads import IsolatedPayloads, PayloadScanner
 from scanner.report.records import Record
 from scanner.serve.icap_service import IcapService, WebAlertInfo
@@ -57,7 +58,7 @@ class UploadWorkers:
         scanner = PayloadScanner(engine.ruleset, key, engine.known, cfg.min_confidence, cfg.limits)
         self._stack = ExitStack()
         self._free: queue.Queue[IsolatedPayloads] = queue.Queue()
-        for _ in range(jobs):
+        for _worker in range(jobs):
             self._free.put(self._stack.enter_context(IsolatedPayloads(scanner, cfg.limits)))
 
     def __call__(self, name: str, data: bytes) -> list[Record]:
@@ -128,10 +129,10 @@ class WebServices:
             self.stop()
             raise ListenError(why)
         if icap is not None:
-            log.info("ICAP service on icap://%s:%d%s", *self.addresses["icap"], ICAP_SERVICE_PATH)
+            log.info(_("ICAP service on icap://%s:%d%s"), *self.addresses["icap"], ICAP_SERVICE_PATH)
         if api is not None:
             scheme = "https" if cfg.api and cfg.api.tls_cert else "http"
-            log.info("scan API on %s://%s:%d%s", scheme, *self.addresses["api"], API_SCAN_PATH)
+            log.info(_("scan API on %s://%s:%d%s"), scheme, *self.addresses["api"], API_SCAN_PATH)
 
     async def _listen_icap(self, icap: IcapService, stack: AsyncExitStack) -> tuple[str, int]:
         host, port = parse_address(icap.spec.address)

@@ -27,6 +27,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from scanner.i18n import _
 from scanner.sources.walk import Unwalkable, WalkOptions, walk
 
 log = logging.getLogger("mynumber_dlp.watch")
@@ -143,8 +144,8 @@ def start_observer(path: Path, poll: float, handler: FileSystemEventHandler) -> 
         limit = inotify_watch_limit()
         if limit is not None and count_dirs(path, limit) >= limit * 0.9:
             log.error(
-                "watching %s needs more inotify watches than the limit (%d, %s); polling instead. "
-                "Raise fs.inotify.max_user_watches (see deploy/sysctl).", path, limit, INOTIFY_WATCHES_FILE
+                _("watching %s needs more inotify watches than the limit (%d, %s); polling instead. "
+                "Raise fs.inotify.max_user_watches (see deploy/sysctl)."), path, limit, INOTIFY_WATCHES_FILE
             )
             poll = 5.0
     observer = PollingObserver(timeout=poll) if poll > 0 else Observer()

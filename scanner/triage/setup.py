@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.i18n import _
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.triage.allowlist import AllowlistError, load_allowlist
 from scanner.triage.baseline import BaselineError, load_baseline
@@ -37,8 +38,8 @@ def build_suppressor(files: TriageFiles, key: str) -> tuple[Suppressor, list[str
     except (AllowlistError, BaselineError) as exc:
         raise TriageError(str(exc)) from None
     if allowlist is not None:
-        warnings += [f"allowlist {allowlist.source}: entry expired on {e.until} is not applied ({e.reason})"
-                     for e in allowlist.expired]
+        warnings += [_("allowlist {path}: entry expired on {day} is not applied ({reason})").format(
+            path=allowlist.source, day=e.until, reason=e.reason) for e in allowlist.expired]
     samples = sample_fingerprints(Fingerprinter(key)) if files.allow_samples else frozenset()
     suppressor = Suppressor(baseline, allowlist, samples)
     suppressor.digest = _digest(suppressor)

@@ -3,6 +3,7 @@ in the catalog with the same placeholders, the compiled catalog the same as its 
 
 from __future__ import annotations
 
+import re
 import string
 import subprocess
 from pathlib import Path
@@ -51,7 +52,10 @@ def _code_messages() -> set[str]:
 
 def test_every_message_in_the_code_has_a_japanese_translation_with_the_same_placeholders():
     catalog = read_po(PO.open("rb"), locale="ja")
-    fields = lambda text: sorted(f for _t, f, _s, _c in string.Formatter().parse(text) if f)  # noqa: E731
+    def fields(text: str) -> tuple[list[str], list[str]]:
+        """Brace fields (any order) and %-conversions (in order: a log line's arguments are positional)."""
+        return (sorted(f for _t, f, _s, _c in string.Formatter().parse(text.replace("%%", "")) if f),
+                re.findall(r"%[-.0-9]*[sdf]", text))
     missing, broken = [], []
     for msgid in sorted(_code_messages()):
         entry = catalog.get(msgid)
@@ -87,3 +91,19 @@ def test_no_module_that_translates_assigns_to_the_underscore():
         if imports and stores:
             offenders.append(f"{path.relative_to(ROOT)}:{stores}")
     assert offenders == []
+
+
+def test_a_daemon_with_language_ja_logs_and_alerts_in_japanese(tmp_path, cli_env):
+    from tests.test_daemon import Served, wait_for
+
+    cfg = tmp_path / "serve.toml"
+    cfg.write_text(f'[serve]\nlanguage = "ja"\n\n[[serve.watch]]\npath = "{tmp_path / "watch"}"\nname = "share"\n',
+                   encoding="utf-8")
+    daemon = Served(tmp_path, _locale_env(cli_env, LANG="C.UTF-8"), config=cfg)
+    try:
+        (daemon.watch / "メモ.txt").write_text("個人番号：123456789018\n", encoding="utf-8")
+        alert = wait_for(lambda: next(iter(daemon.alerts()), None))
+        assert "マイナンバーと思われる番号 1 件" in alert["message"] and "123456789018" not in alert["message"]
+        assert "を監視しています (inotify)" in (tmp_path / "stderr.log").read_text(encoding="utf-8")
+    finally:
+        daemon.stop()

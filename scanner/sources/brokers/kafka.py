@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from scanner.i18n import _
 from scanner.sources.brokers.base import BrokerSource, Message
 
 log = logging.getLogger("mynumber_dlp.kafka")
@@ -70,7 +71,7 @@ def client_settings(url: str) -> dict[str, str]:
         scheme, rest = rest.split("://", 1)
         if scheme.lower() != "kafka":
             raise ValueError(f"a Kafka URL starts with kafka://, not {scheme}://")
-    rest, _, query = rest.partition("?")
+    rest, _mark, query = rest.partition("?")
     hosts = []
     for host in rest.strip("/").split(","):
         host = host.strip()
@@ -200,7 +201,7 @@ class KafkaSource(BrokerSource[_Deliveries]):
             if err.fatal():  # e.g. fenced by another daemon with the same consumer name
                 raise self._KafkaException(err)
             if err.code() != self._KafkaError._PARTITION_EOF:
-                log.warning("queue %s: %s", self.name, err.name())
+                log.warning(_("queue %s: %s"), self.name, err.name())
             return None
         tp = (m.topic(), m.partition())
         if tp in self._revoked:
@@ -242,13 +243,13 @@ class KafkaSource(BrokerSource[_Deliveries]):
             if exc.args[0].fatal():
                 raise
             # e.g. a rebalance under way: the next owner of a partition re-reads from the last commit
-            log.warning("queue %s: offset commit failed (%s); retried with the next batch", self.name,
+            log.warning(_("queue %s: offset commit failed (%s); retried with the next batch"), self.name,
                         exc.args[0].name())
             return
         for tp in result or []:
             key = (tp.topic, tp.partition)
             if tp.error is not None:
-                log.warning("queue %s: offset commit failed on partition %d (%s)", self.name, tp.partition,
+                log.warning(_("queue %s: offset commit failed on partition %d (%s)"), self.name, tp.partition,
                             tp.error.name())
             elif self._done.get(key) == tp.offset:
                 del self._done[key]
@@ -273,7 +274,7 @@ class KafkaSource(BrokerSource[_Deliveries]):
         try:
             self._commit(gone)
         except self._KafkaException as exc:  # raised out of consume() otherwise; the next owner redoes the batch
-            log.warning("queue %s: commit on revoke failed (%s)", self.name, exc.args[0].name())
+            log.warning(_("queue %s: commit on revoke failed (%s)"), self.name, exc.args[0].name())
         self._forget(gone)
 
     def _on_lost(self, _consumer: Any, partitions: list[Any]) -> None:
