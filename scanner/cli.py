@@ -530,46 +530,48 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
 
 def _serve_flags(p: argparse.ArgumentParser, all_flags: bool = True) -> None:
-    p.add_argument("--config", type=Path, metavar="FILE", help="serve config (TOML); default: the embedded one")
+    p.add_argument("--config", type=Path, metavar="FILE", help=_("serve config (TOML); default: the embedded one"))
     p.add_argument("--state-dir", metavar="DIR")
     p.add_argument("--quarantine-dir", metavar="DIR")
     if all_flags:
-        p.add_argument("--watch", action="append", metavar="DIR", help="watch DIR (repeatable; replaces the config's)")
-        p.add_argument("--poll", type=float, metavar="SECONDS", help="poll the watched dirs instead of inotify")
+        p.add_argument("--watch", action="append", metavar="DIR",
+                       help=_("watch DIR (repeatable; replaces the config's)"))
+        p.add_argument("--poll", type=float, metavar="SECONDS", help=_("poll the watched dirs instead of inotify"))
         p.add_argument("--alert-log", metavar="FILE")
-        p.add_argument("--metrics-address", metavar="HOST:PORT", help="default 127.0.0.1:9108")
+        p.add_argument("--metrics-address", metavar="HOST:PORT", help=_("default 127.0.0.1:9108"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mynumber-dlp",
-        description="Find Japanese Individual Numbers (マイナンバー) in files; report them masked and fingerprinted.",
+        description=_("Find Japanese Individual Numbers (マイナンバー) in files; report them masked and "
+                      "fingerprinted."),
     )
     p.add_argument("--version", action="version", version=f"mynumber-dlp {__version__}")
     p.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and reports (default: from LANG)"))
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("scan", help="scan files and directories", description=cmd_scan.__doc__)
-    s.add_argument("paths", nargs="+", metavar="PATH", help="files and directories; - reads standard input")
+    s = sub.add_parser("scan", help=_("scan files and directories"), description=cmd_scan.__doc__)
+    s.add_argument("paths", nargs="+", metavar="PATH", help=_("files and directories; - reads standard input"))
     s.add_argument("--format", "-f", choices=FORMATS, default="text")
-    s.add_argument("--min-confidence", choices=("low", "medium", "high"), help="default: low (or the config's)")
-    s.add_argument("--fail-on-unscanned", action="store_true", help="exit 2 when any item could not be scanned")
-    s.add_argument("-j", "--jobs", type=int, help="worker processes (default: one per core)")
-    s.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip matching files/dirs")
-    s.add_argument("--follow-symlinks", action="store_true", help="follow symlinks met while walking")
-    s.add_argument("--rules", action="append", default=[], type=Path, metavar="DIR", help="extra rule directory")
-    s.add_argument("--known", type=Path, metavar="FILE", help="fingerprint list from `mynumber-dlp fingerprint`")
+    s.add_argument("--min-confidence", choices=("low", "medium", "high"), help=_("default: low (or the config's)"))
+    s.add_argument("--fail-on-unscanned", action="store_true", help=_("exit 2 when any item could not be scanned"))
+    s.add_argument("-j", "--jobs", type=int, help=_("worker processes (default: one per core)"))
+    s.add_argument("--exclude", action="append", default=[], metavar="GLOB", help=_("skip matching files/dirs"))
+    s.add_argument("--follow-symlinks", action="store_true", help=_("follow symlinks met while walking"))
+    s.add_argument("--rules", action="append", default=[], type=Path, metavar="DIR", help=_("extra rule directory"))
+    s.add_argument("--known", type=Path, metavar="FILE", help=_("fingerprint list from `mynumber-dlp fingerprint`"))
     s.add_argument("--config", type=Path, metavar="FILE")
-    s.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
-    s.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    s.add_argument("-o", "--output", metavar="FILE", help=_("write the report here instead of stdout"))
+    s.add_argument("--no-progress", action="store_true", help=_("no progress bar even on a terminal"))
     s.add_argument("--raw-paths", action="store_true",
-                   help="show numbers in file and member names unmasked (for those entitled to see them)")
-    s.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
+                   help=_("show numbers in file and member names unmasked (for those entitled to see them)"))
+    s.add_argument("--baseline", type=Path, metavar="FILE", help=_("report only findings not in this baseline"))
     s.add_argument("--write-baseline", type=Path, metavar="FILE",
-                   help="write this scan's findings as a baseline (mode 0600; no number inside)")
-    s.add_argument("--allowlist", type=Path, metavar="FILE", help="TOML [[allow]] entries of reviewed findings")
+                   help=_("write this scan's findings as a baseline (mode 0600; no number inside)"))
+    s.add_argument("--allowlist", type=Path, metavar="FILE", help=_("TOML [[allow]] entries of reviewed findings"))
     s.add_argument("--allow-samples", action="store_true",
-                   help="do not report the well-known example numbers of tutorials and docs")
+                   help=_("do not report the well-known example numbers of tutorials and docs"))
     s.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and reports (default: from LANG)"))
     s.add_argument("--summary-by-dir", action="store_true",
                    help=_("text format: end with a table of files, findings and unread items per directory"))
@@ -577,42 +579,42 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("csv format: UTF-8 with a byte order mark and CRLF, as Japanese Excel opens it"))
     s.set_defaults(func=cmd_scan)
 
-    al = sub.add_parser("allow", help="work with allowlists of reviewed findings")
+    al = sub.add_parser("allow", help=_("work with allowlists of reviewed findings"))
     alsub = al.add_subparsers(dest="allow_command", required=True)
-    aa = alsub.add_parser("add", help="append an [[allow]] entry to an allowlist")
-    aa.add_argument("--fingerprint", help="the finding's fingerprint (64 hex digits, from the report)")
-    aa.add_argument("--path", help="glob of the file's path")
-    aa.add_argument("--member", help="glob of the place inside the file")
-    aa.add_argument("--rule", help="rule id")
-    aa.add_argument("--reason", required=True, help="why the finding is accepted (who, ticket)")
-    aa.add_argument("--until", metavar="YYYY-MM-DD", help="last day the entry applies")
-    aa.add_argument("--file", type=Path, metavar="FILE", help="the allowlist (default: the config's allowlist)")
+    aa = alsub.add_parser("add", help=_("append an [[allow]] entry to an allowlist"))
+    aa.add_argument("--fingerprint", help=_("the finding's fingerprint (64 hex digits, from the report)"))
+    aa.add_argument("--path", help=_("glob of the file's path"))
+    aa.add_argument("--member", help=_("glob of the place inside the file"))
+    aa.add_argument("--rule", help=_("rule id"))
+    aa.add_argument("--reason", required=True, help=_("why the finding is accepted (who, ticket)"))
+    aa.add_argument("--until", metavar="YYYY-MM-DD", help=_("last day the entry applies"))
+    aa.add_argument("--file", type=Path, metavar="FILE", help=_("the allowlist (default: the config's allowlist)"))
     aa.add_argument("--config", type=Path, metavar="FILE")
     aa.set_defaults(func=cmd_allow_add)
 
-    r = sub.add_parser("rules", help="work with rule files")
+    r = sub.add_parser("rules", help=_("work with rule files"))
     rsub = r.add_subparsers(dest="rules_command", required=True)
-    rc = rsub.add_parser("check", help="validate rule directories (on top of the shipped rules)")
+    rc = rsub.add_parser("check", help=_("validate rule directories (on top of the shipped rules)"))
     rc.add_argument("dirs", nargs="*", metavar="DIR")
-    rc.add_argument("--only", action="store_true", help="check DIRs alone, without the shipped rules")
+    rc.add_argument("--only", action="store_true", help=_("check DIRs alone, without the shipped rules"))
     rc.set_defaults(func=cmd_rules_check)
-    rp = rsub.add_parser("path", help="print where the shipped rules are")
+    rp = rsub.add_parser("path", help=_("print where the shipped rules are"))
     rp.set_defaults(func=lambda a: print(shipped_rules_dir()) or EXIT_CLEAN)
 
-    f = sub.add_parser("fingerprint", help="turn a list of known numbers into a fingerprint list")
-    f.add_argument("file", metavar="FILE", help="one number per line, or a CSV (see --column); - for stdin")
-    f.add_argument("--column", help="CSV column header holding the numbers")
-    f.add_argument("-o", "--output", metavar="FILE", help="write the list here (mode 0600)")
+    f = sub.add_parser("fingerprint", help=_("turn a list of known numbers into a fingerprint list"))
+    f.add_argument("file", metavar="FILE", help=_("one number per line, or a CSV (see --column); - for stdin"))
+    f.add_argument("--column", help=_("CSV column header holding the numbers"))
+    f.add_argument("-o", "--output", metavar="FILE", help=_("write the list here (mode 0600)"))
     f.add_argument("--config", type=Path, metavar="FILE")
     f.set_defaults(func=cmd_fingerprint)
 
-    sv = sub.add_parser("serve", help="run the daemon: watch directories, alert, quarantine, export metrics")
+    sv = sub.add_parser("serve", help=_("run the daemon: watch directories, alert, quarantine, export metrics"))
     _serve_flags(sv)
     sv.set_defaults(func=cmd_serve)
 
-    cf = sub.add_parser("config", help="work with serve configs")
+    cf = sub.add_parser("config", help=_("work with serve configs"))
     cfsub = cf.add_subparsers(dest="config_command", required=True)
-    cc = cfsub.add_parser("check", help="validate a serve config and its rules")
+    cc = cfsub.add_parser("check", help=_("validate a serve config and its rules"))
     cc.add_argument("config", type=Path, metavar="FILE")
     cc.set_defaults(func=cmd_config_check)
     ci = cfsub.add_parser("init", help=_("write a commented example config (every key with its default)"))
@@ -627,27 +629,28 @@ def build_parser() -> argparse.ArgumentParser:
     mp = sub.add_parser("man", help=_("print the manual page (roff), made from these options"))
     mp.set_defaults(func=cmd_man)
 
-    q = sub.add_parser("quarantine", help="list, show, restore or purge quarantined files")
+    q = sub.add_parser("quarantine", help=_("list, show, restore or purge quarantined files"))
     qsub = q.add_subparsers(dest="quarantine_command", required=True)
-    ql = qsub.add_parser("list", help="quarantined files (stored ones unless --state or --all)")
+    ql = qsub.add_parser("list", help=_("quarantined files (stored ones unless --state or --all)"))
     ql.add_argument("--format", choices=("text", "jsonl"), default="text")
-    ql.add_argument("--state", action="append", choices=QUARANTINE_STATES, help="entries in this state (repeatable)")
-    ql.add_argument("--all", action="store_true", help="entries in every state: released and purged too")
-    ql.add_argument("--raw-paths", action="store_true", help="show numbers in file names unmasked")
+    ql.add_argument("--state", action="append", choices=QUARANTINE_STATES, help=_("entries in this state (repeatable)"))
+    ql.add_argument("--all", action="store_true", help=_("entries in every state: released and purged too"))
+    ql.add_argument("--raw-paths", action="store_true", help=_("show numbers in file names unmasked"))
     _serve_flags(ql, all_flags=False)
-    for name, what in (("show", "one entry"), ("restore", "put a file back exactly"), ("purge", "delete for good")):
+    for name, what in (("show", _("one entry")), ("restore", _("put a file back exactly")),
+                       ("purge", _("delete for good"))):
         qp = qsub.add_parser(name, help=what)
-        qp.add_argument("id", help="quarantine id, or a unique prefix of it")
-        qp.add_argument("--raw-paths", action="store_true", help="show numbers in file names unmasked")
+        qp.add_argument("id", help=_("quarantine id, or a unique prefix of it"))
+        qp.add_argument("--raw-paths", action="store_true", help=_("show numbers in file names unmasked"))
         if name == "restore":
-            qp.add_argument("--to", metavar="PATH", help="restore to this new path instead of the original one")
+            qp.add_argument("--to", metavar="PATH", help=_("restore to this new path instead of the original one"))
         _serve_flags(qp, all_flags=False)
     q.set_defaults(func=cmd_quarantine)
 
-    d = sub.add_parser("demo", help="write example files with synthetic numbers and scan them")
-    d.add_argument("dir", nargs="?", help="where to write the examples (default: a new temporary directory)")
+    d = sub.add_parser("demo", help=_("write example files with synthetic numbers and scan them"))
+    d.add_argument("dir", nargs="?", help=_("where to write the examples (default: a new temporary directory)"))
     d.add_argument("--format", "-f", choices=FORMATS, default="text")
-    d.add_argument("--no-scan", action="store_true", help="only write the files (e.g. into a watched directory)")
+    d.add_argument("--no-scan", action="store_true", help=_("only write the files (e.g. into a watched directory)"))
     d.set_defaults(func=cmd_demo)
     return p
 
