@@ -194,6 +194,8 @@ def run_audit(
     ``FileDone`` once it is scanned (the report's per-directory totals); return the summary."""
     started = time.monotonic()
     summary = Summary(ruleset=engine.ruleset.version)
+    if suppress is not None and not suppress.active:
+        suppress = None  # asked once, not per record
     files: list[str] = []
     for item in walk(paths, options.walk):
         if isinstance(item, Unwalkable):

@@ -8,6 +8,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
+import tomli_w
+
 EXAMPLE_FILE = "example.toml"
 _SETTING = re.compile(r"^(?P<key>[a-z_]+) = ")
 _TABLE = re.compile(r"^\[")
@@ -25,7 +27,7 @@ def example_config(watch: Path) -> str:
            "# Check it with: mynumber-dlp config check FILE", ""]
     for line in example_text().splitlines():
         if line.startswith("path = ") and out and out[-1].startswith("[[serve.watch]]"):
-            out.append(f"path = {_toml_string(str(watch))}  # required: the directory to watch")
+            out.append(tomli_w.dumps({"path": str(watch)}).rstrip("\n") + "  # required: the directory to watch")
         elif _SETTING.match(line):
             out.append("# " + line)
         elif _TABLE.match(line) and line.startswith("[serve.watch.policy]"):
@@ -34,6 +36,3 @@ def example_config(watch: Path) -> str:
             out.append(line)
     return "\n".join(out) + "\n"
 
-
-def _toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

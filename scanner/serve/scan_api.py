@@ -108,16 +108,16 @@ class ScanApi:
         if not self._authorized(request):
             self._observe("error", time.monotonic() - started)
             return _error(401, "a valid bearer token is required", {"WWW-Authenticate": 'Bearer realm="mynumber-dlp"'})
+        too_long = [p for p in QUERY_PARAMETERS if len(request.query.get(p, "")) > MAX_PARAMETER_CHARS]
+        if too_long:  # refused before the body is read
+            self._observe("error", time.monotonic() - started)
+            return _error(400, f"{too_long[0]} is longer than {MAX_PARAMETER_CHARS} characters")
         try:
             async with asyncio.timeout(self.spec.request_timeout):
                 body, over = await read_limited(request.content, self.spec.max_body)
         except TimeoutError:
             self._observe("error", time.monotonic() - started)
             return _error(408, f"the body did not arrive within {self.spec.request_timeout:g} s")
-        too_long = [p for p in QUERY_PARAMETERS if len(request.query.get(p, "")) > MAX_PARAMETER_CHARS]
-        if too_long:
-            self._observe("error", time.monotonic() - started)
-            return _error(400, f"{too_long[0]} is longer than {MAX_PARAMETER_CHARS} characters")
         filename = request.query.get("filename")
         content_type: str = request.query.get("content_type") or request.headers.get("Content-Type") or ""
         encoding: str = request.headers.get("Content-Encoding") or ""

@@ -1,7 +1,8 @@
 """Baselines: the findings of one scan, written so that a later scan reports only new ones.
 
 Keyed by fingerprint, path and member, never by line, so an edit elsewhere in a file does not
-break the baseline (gitleaks #974). Holds no number, only keyed fingerprints, and the id of the
+break the baseline (gitleaks #974). Holds no number, only keyed fingerprints and names with their
+numbers masked, and the id of the
 key that made them: a baseline read with another key would match nothing, and says so.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.detect.names import mask_name
 from scanner.report.records import FindingRecord
 
 BASELINE_FORMAT = "mynumber-dlp-baseline"
@@ -34,8 +36,9 @@ def key_id(key: str) -> str:
 
 
 def entry_key(record: FindingRecord) -> tuple[str, str, str]:
-    """What a baseline remembers of a finding: fingerprint, path (normalised) and member."""
-    return record.fingerprint, os.path.normpath(record.path), record.member or ""
+    """What a baseline remembers of a finding: fingerprint, path (normalised) and member, with any
+    number in the names masked (a file named after its owner's number must not put it in the file)."""
+    return record.fingerprint, mask_name(os.path.normpath(record.path)), mask_name(record.member or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,3 +124,13 @@ def test_the_sample_numbers_are_hidden_only_with_allow_samples(tmp_path, cli_env
     assert run(["scan", str(doc)], cli_env).returncode == 1
     hidden = run(["scan", str(doc), "-f", "jsonl", "--allow-samples"], cli_env)
     assert hidden.returncode == 0 and records(hidden.stdout)[-1]["suppressed_by"] == {"sample": 1}
+
+
+def test_a_baseline_of_a_file_named_after_its_number_holds_no_number_and_still_matches(tmp_path, cli_env):
+    share = tmp_path / "控え"
+    share.mkdir()
+    (share / f"申告書_{NEW}.txt").write_text(f"個人番号：{NEW}\n", encoding="utf-8")
+    baseline = tmp_path / "b.json"
+    run(["scan", str(share), "--write-baseline", str(baseline)], cli_env)
+    assert NEW not in baseline.read_text(encoding="utf-8")
+    assert run(["scan", str(share), "--baseline", str(baseline)], cli_env).returncode == 0
