@@ -22,7 +22,7 @@ from scanner.audit import AuditOptions, run_audit
 from scanner.config import ConfigError, ScanConfig, load_scan_config
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
-from scanner.i18n import LANGUAGES, _, language_from_env, set_language
+from scanner.i18n import LANGUAGES, _, language_from_env, ngettext, os_error_text, set_language, translate_argparse
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.keyfile import ResolvedKey, resolve_key
 from scanner.privacy.known_numbers import fingerprints_from_texts, load_list, write_list
@@ -73,7 +73,7 @@ def _key(config: ScanConfig) -> ResolvedKey:
     try:
         resolved = resolve_key(config.fingerprint_key)
     except (OSError, ValueError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        why = os_error_text(exc) if isinstance(exc, OSError) else str(exc)
         where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
         raise UsageError(_(
             "cannot read or create the fingerprint key file{where}: {why}; "
@@ -167,7 +167,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     try:
         out = open(args.output, "w", encoding="utf-8", newline="") if args.output else _report_stdout()
     except OSError as exc:
-        raise UsageError(_("cannot write {path}: {why}").format(path=args.output, why=exc.strerror)) from None
+        raise UsageError(_("cannot write {path}: {why}").format(path=args.output, why=os_error_text(exc))) from None
     progress = _Progress(enabled=sys.stderr.isatty() and not args.no_progress)
     with ExitStack() as stack:
         if out is not sys.stdout:
@@ -244,7 +244,7 @@ def cmd_allow_add(args: argparse.Namespace) -> int:
     try:
         entry = AllowEntry.model_validate(data)
     except ValidationError as exc:
-        raise UsageError(f"allow add: {first_error(exc, AllowEntry, data)}") from None
+        raise UsageError(_("allow add: {error}").format(error=first_error(exc, AllowEntry, data))) from None
     path = Path(target)
     if path.exists():
         try:
@@ -273,7 +273,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
             f"thresholds {rule.thresholds.low}/{rule.thresholds.medium}/{rule.thresholds.high}"
             f"  ({', '.join(rule.sources)})"
         )
-    print(f"ruleset version {ruleset.version}")
+    print(_("ruleset version {version}").format(version=ruleset.version))
     return EXIT_CLEAN
 
 
@@ -290,7 +290,7 @@ def _list_texts(name: str, config: ScanConfig) -> tuple[list[str], list]:
     try:
         raw = sys.stdin.buffer.read() if name == STDIN_OPERAND else Path(name).read_bytes()
     except OSError as exc:
-        raise UsageError(_("cannot read {path}: {why}").format(path=name, why=exc.strerror)) from None
+        raise UsageError(_("cannot read {path}: {why}").format(path=name, why=os_error_text(exc))) from None
     # prefilter None: the whole text, not only the lines around 12-digit runs (the header row matters)
     ctx = Context(None, config.limits, Budget(config.limits))
     texts, problems = [], []
@@ -362,7 +362,7 @@ def _serve_config(args: argparse.Namespace):
     try:
         return apply_overrides(load_serve_config(args.config), overrides), overrides
     except ConfigError as exc:
-        raise UsageError(f"config: {exc}") from None
+        raise UsageError(_("config: {error}").format(error=exc)) from None
 
 
 def _layout_notes(cfg) -> list[str]:
@@ -375,7 +375,7 @@ def _layout_notes(cfg) -> list[str]:
         check_alert_destinations(cfg)
         return check_layout(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log, [w.path for w in cfg.watches])
     except ConfigError as exc:
-        raise UsageError(f"config: {exc}") from None
+        raise UsageError(_("config: {error}").format(error=exc)) from None
     except LayoutError as exc:
         raise UsageError(str(exc)) from None
 
@@ -511,8 +511,10 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
                 if args.format == "jsonl":
                     print(json.dumps(entry, ensure_ascii=False))
                 else:
-                    print(f"{entry['id']}  {entry['state']:<8}  {entry['quarantined_at']}"
-                          f"  {len(entry['reasons'])} findings  {entry['original_path']}")
+                    count = len(entry["reasons"])
+                    print(f"{entry['id']}  {entry['state']:<8}  {entry['quarantined_at']}  "
+                          + ngettext("{count} finding", "{count} findings", count).format(count=count)
+                          + f"  {entry['original_path']}")
         elif args.quarantine_command == "show":
             entry = store.db.quarantine_get(store.resolve(args.id))
             assert entry is not None  # resolve() found it
@@ -520,11 +522,11 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         elif args.quarantine_command == "restore":
             print(shown_name(store.restore(args.id, Path(args.to) if args.to else None), raw))
         elif args.quarantine_command == "purge":
-            print(f"purged {store.purge(args.id)}")
+            print(_("purged {id}").format(id=store.purge(args.id)))
     except QuarantineError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
-        raise UsageError(f"quarantine: {exc.strerror or type(exc).__name__}"
+        raise UsageError(f"quarantine: {os_error_text(exc)}"
                          f"{' (' + shown_name(str(exc.filename)) + ')' if exc.filename else ''}") from None
     return EXIT_CLEAN
 
@@ -541,6 +543,11 @@ def _serve_flags(p: argparse.ArgumentParser, all_flags: bool = True) -> None:
         p.add_argument("--metrics-address", metavar="HOST:PORT", help=_("default 127.0.0.1:9108"))
 
 
+def _command(parent: Any, name: str, help: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` opens with the line the command list shows for it."""
+    return parent.add_parser(name, help=help, description=help, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mynumber-dlp",
@@ -551,7 +558,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and reports (default: from LANG)"))
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("scan", help=_("scan files and directories"), description=cmd_scan.__doc__)
+    s = _command(sub, "scan", help=_("scan files and directories"))
     s.add_argument("paths", nargs="+", metavar="PATH", help=_("files and directories; - reads standard input"))
     s.add_argument("--format", "-f", choices=FORMATS, default="text")
     s.add_argument("--min-confidence", choices=("low", "medium", "high"), help=_("default: low (or the config's)"))
@@ -579,9 +586,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("csv format: UTF-8 with a byte order mark and CRLF, as Japanese Excel opens it"))
     s.set_defaults(func=cmd_scan)
 
-    al = sub.add_parser("allow", help=_("work with allowlists of reviewed findings"))
+    al = _command(sub, "allow", help=_("work with allowlists of reviewed findings"))
     alsub = al.add_subparsers(dest="allow_command", required=True)
-    aa = alsub.add_parser("add", help=_("append an [[allow]] entry to an allowlist"))
+    aa = _command(alsub, "add", help=_("append an [[allow]] entry to an allowlist"))
     aa.add_argument("--fingerprint", help=_("the finding's fingerprint (64 hex digits, from the report)"))
     aa.add_argument("--path", help=_("glob of the file's path"))
     aa.add_argument("--member", help=_("glob of the place inside the file"))
@@ -592,46 +599,46 @@ def build_parser() -> argparse.ArgumentParser:
     aa.add_argument("--config", type=Path, metavar="FILE")
     aa.set_defaults(func=cmd_allow_add)
 
-    r = sub.add_parser("rules", help=_("work with rule files"))
+    r = _command(sub, "rules", help=_("work with rule files"))
     rsub = r.add_subparsers(dest="rules_command", required=True)
-    rc = rsub.add_parser("check", help=_("validate rule directories (on top of the shipped rules)"))
+    rc = _command(rsub, "check", help=_("validate rule directories (on top of the shipped rules)"))
     rc.add_argument("dirs", nargs="*", metavar="DIR")
     rc.add_argument("--only", action="store_true", help=_("check DIRs alone, without the shipped rules"))
     rc.set_defaults(func=cmd_rules_check)
-    rp = rsub.add_parser("path", help=_("print where the shipped rules are"))
+    rp = _command(rsub, "path", help=_("print where the shipped rules are"))
     rp.set_defaults(func=lambda a: print(shipped_rules_dir()) or EXIT_CLEAN)
 
-    f = sub.add_parser("fingerprint", help=_("turn a list of known numbers into a fingerprint list"))
+    f = _command(sub, "fingerprint", help=_("turn a list of known numbers into a fingerprint list"))
     f.add_argument("file", metavar="FILE", help=_("one number per line, or a CSV (see --column); - for stdin"))
     f.add_argument("--column", help=_("CSV column header holding the numbers"))
     f.add_argument("-o", "--output", metavar="FILE", help=_("write the list here (mode 0600)"))
     f.add_argument("--config", type=Path, metavar="FILE")
     f.set_defaults(func=cmd_fingerprint)
 
-    sv = sub.add_parser("serve", help=_("run the daemon: watch directories, alert, quarantine, export metrics"))
+    sv = _command(sub, "serve", help=_("run the daemon: watch directories, alert, quarantine, export metrics"))
     _serve_flags(sv)
     sv.set_defaults(func=cmd_serve)
 
-    cf = sub.add_parser("config", help=_("work with serve configs"))
+    cf = _command(sub, "config", help=_("work with serve configs"))
     cfsub = cf.add_subparsers(dest="config_command", required=True)
-    cc = cfsub.add_parser("check", help=_("validate a serve config and its rules"))
+    cc = _command(cfsub, "check", help=_("validate a serve config and its rules"))
     cc.add_argument("config", type=Path, metavar="FILE")
     cc.set_defaults(func=cmd_config_check)
-    ci = cfsub.add_parser("init", help=_("write a commented example config (every key with its default)"))
+    ci = _command(cfsub, "init", help=_("write a commented example config (every key with its default)"))
     ci.add_argument("file", type=Path, metavar="FILE")
     ci.add_argument("--watch", type=Path, metavar="DIR", help=_("the directory to watch (default: the embedded one)"))
     ci.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
     ci.set_defaults(func=cmd_config_init)
 
-    co = sub.add_parser("completion", help=_("print a shell completion script (bash, zsh, tcsh)"))
+    co = _command(sub, "completion", help=_("print a shell completion script (bash, zsh, tcsh)"))
     co.add_argument("shell", choices=("bash", "zsh", "tcsh"))
     co.set_defaults(func=cmd_completion)
-    mp = sub.add_parser("man", help=_("print the manual page (roff), made from these options"))
+    mp = _command(sub, "man", help=_("print the manual page (roff), made from these options"))
     mp.set_defaults(func=cmd_man)
 
-    q = sub.add_parser("quarantine", help=_("list, show, restore or purge quarantined files"))
+    q = _command(sub, "quarantine", help=_("list, show, restore or purge quarantined files"))
     qsub = q.add_subparsers(dest="quarantine_command", required=True)
-    ql = qsub.add_parser("list", help=_("quarantined files (stored ones unless --state or --all)"))
+    ql = _command(qsub, "list", help=_("quarantined files (stored ones unless --state or --all)"))
     ql.add_argument("--format", choices=("text", "jsonl"), default="text")
     ql.add_argument("--state", action="append", choices=QUARANTINE_STATES, help=_("entries in this state (repeatable)"))
     ql.add_argument("--all", action="store_true", help=_("entries in every state: released and purged too"))
@@ -639,7 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
     _serve_flags(ql, all_flags=False)
     for name, what in (("show", _("one entry")), ("restore", _("put a file back exactly")),
                        ("purge", _("delete for good"))):
-        qp = qsub.add_parser(name, help=what)
+        qp = _command(qsub, name, help=what)
         qp.add_argument("id", help=_("quarantine id, or a unique prefix of it"))
         qp.add_argument("--raw-paths", action="store_true", help=_("show numbers in file names unmasked"))
         if name == "restore":
@@ -647,7 +654,7 @@ def build_parser() -> argparse.ArgumentParser:
         _serve_flags(qp, all_flags=False)
     q.set_defaults(func=cmd_quarantine)
 
-    d = sub.add_parser("demo", help=_("write example files with synthetic numbers and scan them"))
+    d = _command(sub, "demo", help=_("write example files with synthetic numbers and scan them"))
     d.add_argument("dir", nargs="?", help=_("where to write the examples (default: a new temporary directory)"))
     d.add_argument("--format", "-f", choices=FORMATS, default="text")
     d.add_argument("--no-scan", action="store_true", help=_("only write the files (e.g. into a watched directory)"))
@@ -682,7 +689,9 @@ def _language_of(argv: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``mynumber-dlp`` command."""
     argv = sys.argv[1:] if argv is None else argv
-    set_language(_language_of(argv))
+    language = _language_of(argv)
+    set_language(language)
+    translate_argparse(language)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -702,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get(DEBUG_ENV):
             raise
         where = f": {shown_name(os.fsdecode(exc.filename))}" if exc.filename else ""
-        _say(f"{exc.strerror or type(exc).__name__}{where}")
+        _say(f"{os_error_text(exc)}{where}")
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - a bug must never exit 1 ("findings") or show a traceback
         if os.environ.get(DEBUG_ENV):

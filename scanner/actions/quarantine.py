@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.i18n import _
 from scanner.report.names import shown_name
 from scanner.state import StateDB
 
@@ -96,10 +97,15 @@ def _restore_metadata(path: Path, st: os.stat_result | dict[str, Any]) -> None:
     os.utime(path, ns=(get("atime_ns"), get("mtime_ns")), follow_symlinks=False)
 
 
+def _not_stored(qid: str, entry: dict[str, Any] | None) -> QuarantineError:
+    return QuarantineError(_("quarantine entry {id} is {state}, not stored").format(
+        id=qid, state=entry["state"] if entry else _("unknown")))
+
+
 def _move(src: Path, dst: Path, st: os.stat_result) -> None:
     """Move without following links or overwriting; atomic on one filesystem, copy+fsync+unlink across."""
     if dst.exists():
-        raise QuarantineError("target exists")
+        raise QuarantineError(_("target exists"))
     try:
         os.link(src, dst, follow_symlinks=False)  # fails instead of overwriting
         os.unlink(src)
@@ -136,9 +142,10 @@ class QuarantineStore:
         """The full id of an entry given by its id or a unique prefix of it (as git takes hashes)."""
         ids = self.db.quarantine_ids(id_or_prefix)
         if not ids:
-            raise QuarantineError(f"no quarantine entry {id_or_prefix}")
+            raise QuarantineError(_("no quarantine entry {id}").format(id=id_or_prefix))
         if len(ids) > 1:
-            raise QuarantineError(f"{id_or_prefix} is ambiguous: {len(ids)} entries start with it; give more of the id")
+            raise QuarantineError(_("{id} is ambiguous: {count} entries start with it; give more of the id").format(
+                id=id_or_prefix, count=len(ids)))
         return ids[0]
 
     def quarantine(self, path: str, reasons: list[dict[str, Any]]) -> str:
@@ -146,7 +153,7 @@ class QuarantineStore:
         src = Path(path)
         st = os.lstat(src)
         if not stat.S_ISREG(st.st_mode):
-            raise QuarantineError("not a regular file (symlinks are never followed)")
+            raise QuarantineError(_("not a regular file (symlinks are never followed)"))
         qid = uuid.uuid4().hex
         self.db.quarantine_add(
             {
@@ -180,13 +187,14 @@ class QuarantineStore:
         qid = self.resolve(qid)
         entry = self.db.quarantine_get(qid)
         if entry is None or entry["state"] != "stored":
-            raise QuarantineError(f"quarantine entry {qid} is {entry['state'] if entry else 'unknown'}, not stored")
+            raise _not_stored(qid, entry)
         target = Path(to) if to is not None else Path(entry["original_path"])
         stored = self._stored(qid, entry)
         if not os.path.lexists(stored):
-            raise QuarantineError(f"the quarantined file of {qid} is missing from {stored.parent}")
+            raise QuarantineError(_("the quarantined file of {id} is missing from {directory}").format(
+                id=qid, directory=stored.parent))
         if os.path.lexists(target):
-            raise QuarantineError("something already exists at the target path; not overwriting (use --to PATH)")
+            raise QuarantineError(_("something already exists at the target path; not overwriting (use --to PATH)"))
         stub = entry.get("stub_path")
         if to is None and stub and os.path.lexists(stub):
             os.unlink(stub)
@@ -211,7 +219,7 @@ class QuarantineStore:
         qid = self.resolve(qid)
         entry = self.db.quarantine_get(qid)
         if entry is None or entry["state"] != "stored":
-            raise QuarantineError(f"quarantine entry {qid} is {entry['state'] if entry else 'unknown'}, not stored")
+            raise _not_stored(qid, entry)
         stored = self._stored(qid, entry)
         if os.path.lexists(stored):
             os.unlink(stored)

@@ -8,6 +8,7 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from scanner.config.errors import ConfigError
+from scanner.i18n import _
 
 DEFAULT_METRICS_ADDRESS = "127.0.0.1:9108"
 
@@ -24,13 +25,13 @@ def parse_address(text: str) -> tuple[str, int]:
     """``host:port`` -> (host, port); :class:`ConfigError` otherwise."""
     parsed = split_address(text)
     if parsed is None:
-        raise ConfigError(f"metrics address must be host:port, not {text!r}")
+        raise ConfigError(_("metrics address must be host:port, not {value}").format(value=repr(text)))
     return parsed
 
 
 def _check(text: str) -> str:
     if split_address(text) is None:
-        raise PydanticCustomError("address", "must be host:port, not {value}", {"value": repr(text)})
+        raise PydanticCustomError("address", _("must be host:port, not {value}"), {"value": repr(text)})
     return text
 
 

@@ -13,6 +13,7 @@ from scanner.config.paths import default_home, user_config_file
 from scanner.config.scan import ScanConfig, ScanSettings
 from scanner.config.serve import ServeConfig, ServeSettings
 from scanner.config.watch import WatchSpec
+from scanner.i18n import _
 from scanner.schema import UnsetVariable, first_error, read_toml
 from scanner.schema import expand_vars as _expand
 from scanner.schema.errors import key_path
@@ -25,7 +26,8 @@ def expand_vars(value: Any, where: str = "config") -> Any:
         return _expand(value)
     except UnsetVariable as exc:
         at = key_path(exc.loc)
-        raise ConfigError(f"{where}: {at + ': ' if at else ''}environment variable {exc.name} is not set") from None
+        raise ConfigError(f"{where}: {at + ': ' if at else ''}"
+                          + _("environment variable {name} is not set").format(name=exc.name)) from None
 
 
 def read_config_file(path: Path) -> ConfigFile:

@@ -15,6 +15,7 @@ from scanner.config.queue import QueueSpec
 from scanner.config.scan import ScanConfig
 from scanner.config.watch import WatchSpec
 from scanner.config.web import ApiSpec, IcapSpec
+from scanner.i18n import _
 from scanner.schema import ConfigPath, Duration, OptionalPath, OptionalText, Seq, StrictModel
 
 
@@ -88,7 +89,5 @@ class ServeConfig(ServeSettings):
 def check_alert_destinations(cfg: ServeConfig) -> None:
     """Refuse a daemon whose alerts would go nowhere: findings would be counted and never told."""
     if cfg.alert_log is None and not cfg.alerts_to_stdout and not cfg.webhook_url and not cfg.syslog_address:
-        raise ConfigError(
-            f"{cfg.source or 'the default config'}: serve: alerts would go nowhere; set alert_log, "
-            "alerts_to_stdout, webhook_url or syslog_address"
-        )
+        raise ConfigError(f"{cfg.source or _('the default config')}: serve: " + _(
+            "alerts would go nowhere; set alert_log, alerts_to_stdout, webhook_url or syslog_address"))

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from scanner.actions.web_verdict import WebPolicy
 from scanner.config.address import Address, split_address
+from scanner.i18n import _
 from scanner.schema import ConfidenceLevel, Duration, OptionalPath, OptionalText, Size, StrictModel
 
 DEFAULT_ICAP_ADDRESS = "127.0.0.1:1344"
@@ -85,7 +86,7 @@ class ApiSpec(WebLimits):
     @model_validator(mode="after")
     def _token_off_loopback(self) -> Any:
         if not self.token and not is_loopback(self.address):
-            raise ValueError("a token is required when the API listens beyond loopback")
+            raise ValueError(_("a token is required when the API listens beyond loopback"))
         if (self.tls_cert is None) != (self.tls_key is None):
-            raise ValueError("tls_cert and tls_key go together")
+            raise ValueError(_("tls_cert and tls_key go together"))
         return self

@@ -7,10 +7,14 @@ gettext's (``locale/ja/LC_MESSAGES/mynumber_dlp.po``, compiled to ``.mo`` with B
 ``reasons``, record types, metric names) are never translated.
 
 Use ``_("cannot read {path}").format(path=...)``: translate first, fill in after.
+
+The catalog also carries argparse's own words ("usage:", "options", its errors): refresh it with
+``pybabel extract -k _ -k ngettext:1,2 scanner $(python -c 'import argparse; print(argparse.__file__)')``.
 """
 
 from __future__ import annotations
 
+import errno
 import gettext
 import os
 from collections.abc import Mapping
@@ -56,3 +60,37 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for ``n``, in the current language."""
     return _current.ngettext(singular, plural, n)
+
+
+def translate_argparse(language: str) -> None:
+    """argparse's own words in ``language`` too. argparse asks gettext's process-wide domain, in the
+    language the environment names (``LANGUAGE`` first); only the CLI calls this, as it owns its
+    process: it points that domain at our catalog and names the language in ``LANGUAGE``."""
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language
+
+
+def os_error_text(exc: OSError) -> str:
+    """Why an operating-system call failed, in the current language: the C library's text
+    (``strerror``) is English whatever the locale, as Python never sets LC_MESSAGES. The English
+    texts are glibc's own, so English output reads as it always did."""
+    texts = {
+        errno.ENOENT: _("No such file or directory"),
+        errno.EACCES: _("Permission denied"),
+        errno.EPERM: _("Operation not permitted"),
+        errno.EISDIR: _("Is a directory"),
+        errno.ENOTDIR: _("Not a directory"),
+        errno.EEXIST: _("File exists"),
+        errno.ENOSPC: _("No space left on device"),
+        errno.EROFS: _("Read-only file system"),
+        errno.ELOOP: _("Too many levels of symbolic links"),
+        errno.ENAMETOOLONG: _("File name too long"),
+        errno.EADDRINUSE: _("Address already in use"),
+        errno.EADDRNOTAVAIL: _("Cannot assign requested address"),
+        errno.ECONNREFUSED: _("Connection refused"),
+        errno.ETIMEDOUT: _("Connection timed out"),
+        errno.EIO: _("Input/output error"),
+        errno.EMFILE: _("Too many open files"),
+    }
+    return texts.get(exc.errno or 0) or exc.strerror or type(exc).__name__

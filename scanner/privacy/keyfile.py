@@ -13,6 +13,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.i18n import _
+
 KEY_ENV = "MYNUMBER_DLP_FINGERPRINT_KEY"
 KEY_FILE_NAME = "fingerprint.key"
 KEY_BYTES = 32
@@ -37,7 +39,7 @@ class ResolvedKey:
 def _read_key_file(path: Path) -> str:
     key = path.read_text(encoding="utf-8").strip()
     if not key:
-        raise ValueError(f"fingerprint key file {path} is empty")
+        raise ValueError(_("fingerprint key file {path} is empty").format(path=path))
     return key
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import regex
 
 from scanner.detect.checkdigit import is_valid, normalise_digits
+from scanner.i18n import _
 from scanner.privacy.fingerprint import Fingerprinter
 
 FINGERPRINT_LIST_HEADER = "# mynumber-dlp fingerprint list v1"
@@ -50,7 +51,7 @@ def _cells(text: str, column: str | None) -> Iterator[str]:
     if column is not None:
         header = [h.strip() for h in rows[0]]
         if column not in header:
-            raise ValueError(f"column {column!r} is not in the header row")
+            raise ValueError(_("column {column} is not in the header row").format(column=repr(column)))
         index, start = header.index(column), 1
     for row in rows[start:]:
         if index is None:
@@ -80,7 +81,7 @@ def fingerprints_from_texts(
         found_column = True
         _add(cells, fp, stats, seen)
     if not found_column:
-        raise ValueError(f"column {column!r} is not in the header row")
+        raise ValueError(_("column {column} is not in the header row").format(column=repr(column)))
     return list(seen), stats
 
 
@@ -111,6 +112,6 @@ def load_list(path: Path) -> frozenset[str]:
         if not line or line.startswith("#"):
             continue
         if not _HEX64.match(line):
-            raise ValueError(f"{path}:{n}: not a fingerprint (64 lowercase hex digits)")
+            raise ValueError(_("{path}:{line}: not a fingerprint (64 lowercase hex digits)").format(path=path, line=n))
         out.add(line)
     return frozenset(out)

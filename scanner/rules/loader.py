@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from scanner import _native
+from scanner.i18n import _
 from scanner.rules.merge import merge_tables, without_disabled
 from scanner.rules.model import (
     Adjustment,
@@ -66,12 +67,12 @@ class RawRule:
 
     @property
     def sources(self) -> list[str]:
-        return [path for path, _ in self.files]
+        return [path for path, _data in self.files]
 
 
 def _rule_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
-        raise RuleError(f"{directory}: not a directory")
+        raise RuleError(_("{directory}: not a directory").format(directory=directory))
     return sorted(directory.glob("*.toml"))
 
 
@@ -90,7 +91,7 @@ def read_rule_file(path: Path) -> dict[str, Any]:
     data = read_toml(path, RuleError)
     rule_id = data.get("id")
     if not isinstance(rule_id, str) or not rule_id:
-        raise RuleError(f"{path}: missing string field 'id'")
+        raise RuleError(_("{path}: missing string field 'id'").format(path=path))
     _check_file(path, data)
     return data
 
@@ -148,11 +149,11 @@ def _compile(raw: RawRule, merged: dict[str, Any], loc: tuple[str | int, ...], p
     try:
         return re.compile(pattern)
     except re.error as exc:
-        raise _fail(raw, merged, loc, f"does not compile: {exc}") from None
+        raise _fail(raw, merged, loc, _("does not compile: {why}").format(why=exc)) from None
 
 
 def _native_fail(raw: RawRule, merged: dict[str, Any], loc: tuple[str | int, ...], exc: Exception) -> RuleError:
-    return _fail(raw, merged, loc, f"cannot be run by the detection core: {exc}")
+    return _fail(raw, merged, loc, _("cannot be run by the detection core: {why}").format(why=exc))
 
 
 def _native_form(raw: RawRule, merged: dict[str, Any], loc: tuple[str | int, ...], pattern: str) -> None:
@@ -180,11 +181,11 @@ def _forms(raw: RawRule, merged: dict[str, Any], spec: RuleFile, classes: dict[s
         loc = ("candidates", "forms", i, "pattern")
         pattern = expand_pattern(f.pattern, classes, i)
         if _compile(raw, merged, loc, pattern).search("") is not None:
-            raise _fail(raw, merged, loc, "matches the empty string")
+            raise _fail(raw, merged, loc, _("matches the empty string"))
         _native_form(raw, merged, loc, pattern)
         forms.append(Form(name=f.name, pattern=pattern, score=f.score))
     if not forms:
-        raise _fail(raw, merged, ("candidates", "forms"), "at least one form is required")
+        raise _fail(raw, merged, ("candidates", "forms"), _("at least one form is required"))
     return tuple(forms)
 
 
@@ -254,7 +255,7 @@ def load_ruleset(extra_dirs: list[Path] | tuple[Path, ...] = (), *, shipped: boo
     raw = load_raw(dirs)
     rules = [build_rule(r) for _id, r in sorted(raw.items()) if r.data.get("enabled", True) is not False]
     if not rules:
-        raise RuleError("no enabled rules in " + ", ".join(str(d) for d in dirs))
+        raise RuleError(_("no enabled rules in {directories}").format(directories=", ".join(str(d) for d in dirs)))
     digest = hashlib.sha256(
         json.dumps({k: v.data for k, v in sorted(raw.items())}, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scanner.i18n import _
+
 Around = tuple[str, bool, int]
 """(pattern, positive, width in characters): one look-around condition."""
 
@@ -58,7 +60,7 @@ def _group_end(pattern: str, start: int) -> int:
             if depth == 0:
                 return i + 1
         i += 1
-    raise FormSyntaxError(f"unbalanced parenthesis in {pattern!r}")
+    raise FormSyntaxError(_("unbalanced parenthesis in {pattern}").format(pattern=repr(pattern)))
 
 
 def _opening(pattern: str, at: int) -> str | None:
@@ -68,7 +70,7 @@ def _opening(pattern: str, at: int) -> str | None:
 def _width(pattern: str) -> int:
     lo, hi = re._parser.parse(pattern).getwidth()  # type: ignore[attr-defined]  # the stdlib's own parser
     if lo != hi:
-        raise FormSyntaxError(f"look-behind {pattern!r} has no fixed width")
+        raise FormSyntaxError(_("look-behind {pattern} has no fixed width").format(pattern=repr(pattern)))
     return int(lo)
 
 
@@ -108,9 +110,11 @@ def split_lookarounds(pattern: str) -> tuple[list[Around], str, list[Around]]:
         body_end = tail
     body = rest[:body_end]
     if any(_opening(body, k) for k in range(len(body)) if body[k] == "(" and (k == 0 or body[k - 1] != "\\")):
-        raise FormSyntaxError(f"a look-around inside the number ({body!r}) cannot be run by the native core")
+        raise FormSyntaxError(_("a look-around inside the number ({pattern}) cannot be run by the native core").format(
+            pattern=repr(body)))
     if ahead_first:
-        raise FormSyntaxError(f"a look-ahead before the number in {pattern!r} cannot be run by the native core")
+        raise FormSyntaxError(_("a look-ahead before the number in {pattern} cannot be run by the native core").format(
+            pattern=repr(pattern)))
     return behind, body, ahead
 
 
@@ -131,7 +135,8 @@ def native_form(pattern: str) -> NativeForm:
         nonlocal count
         name = m.group(1)
         if name not in groups:
-            raise FormSyntaxError(f"{pattern!r} repeats group {name!r}, which it does not define")
+            raise FormSyntaxError(_("{pattern} repeats group {name}, which it does not define").format(
+                pattern=repr(pattern), name=repr(name)))
         count += 1
         return f"(?P<{name}_again{count}>{groups[name]})"
 
@@ -142,7 +147,7 @@ def native_start(start: str) -> tuple[list[Around], list[Around]]:
     """(look-behinds, look-aheads) of a rule's start guard, which is look-arounds only."""
     behind, body, ahead = split_lookarounds(start)
     if body:
-        raise FormSyntaxError(f"the start guard {start!r} must be look-arounds only")
+        raise FormSyntaxError(_("the start guard {pattern} must be look-arounds only").format(pattern=repr(start)))
     return behind, ahead
 
 

@@ -9,6 +9,7 @@ import regex
 from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from scanner.i18n import _
 from scanner.schema import Between, Seq, StrictModel
 
 VALIDATORS = frozenset({"my-number"})
@@ -23,7 +24,7 @@ Text = Annotated[str, Field(min_length=1)]
 
 def _not_blank(word: str) -> str:
     if not word.strip():
-        raise PydanticCustomError("blank", "must not be blank")
+        raise PydanticCustomError("blank", _("must not be blank"))
     return word
 
 
@@ -32,7 +33,7 @@ def _compiles(pattern: str | None) -> str | None:
         try:
             regex.compile(pattern)
         except regex.error as exc:
-            raise PydanticCustomError("regex", "does not compile: {why}", {"why": str(exc)}) from None
+            raise PydanticCustomError("regex", _("does not compile: {why}"), {"why": str(exc)}) from None
     return pattern
 
 
@@ -130,7 +131,7 @@ class ThresholdsSpec(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> ThresholdsSpec:
         if not self.low <= self.medium <= self.high:
-            raise PydanticCustomError(COMBINATION, "thresholds must satisfy low <= medium <= high")
+            raise PydanticCustomError(COMBINATION, _("thresholds must satisfy low <= medium <= high"))
         return self
 
 
@@ -185,7 +186,7 @@ class AdjustmentSpec(Named):
     @model_validator(mode="after")
     def _says_where(self) -> AdjustmentSpec:
         if not (self.before or self.after or self.digits):
-            raise PydanticCustomError(COMBINATION, "needs at least one of 'before', 'after', 'digits'")
+            raise PydanticCustomError(COMBINATION, _("needs at least one of 'before', 'after', 'digits'"))
         return self
 
 
@@ -248,6 +249,6 @@ class RuleFile(StrictModel):
     @classmethod
     def _known_validator(cls, value: str) -> str:
         if value not in VALIDATORS:
-            raise PydanticCustomError("validator", "unknown validator {value} (known: {known})",
+            raise PydanticCustomError("validator", _("unknown validator {value} (known: {known})"),
                                       {"value": repr(value), "known": ", ".join(sorted(VALIDATORS))})
         return value

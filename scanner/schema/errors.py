@@ -11,21 +11,26 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from scanner.i18n import _
+
 Loc = tuple[str | int, ...]
 
-TYPE_NAMES = {
-    "bool_type": "bool (true or false)",
-    "int_type": "int",
-    "int_from_float": "int (a whole number)",
-    "float_type": "float (a number)",
-    "string_type": "str",
-    "tuple_type": "an array",
-    "list_type": "an array",
-    "dict_type": "a table",
-    "model_type": "a table",
-    "model_attributes_type": "a table",
-}
-"""pydantic's type errors and what the key should have been, in TOML's words."""
+
+def type_names() -> dict[str, str]:
+    """pydantic's type errors and what the key should have been, in TOML's words (in the current language)."""
+    return {
+        "bool_type": _("bool (true or false)"),
+        "int_type": _("int"),
+        "int_from_float": _("int (a whole number)"),
+        "float_type": _("float (a number)"),
+        "string_type": _("str"),
+        "tuple_type": _("an array"),
+        "list_type": _("an array"),
+        "dict_type": _("a table"),
+        "model_type": _("a table"),
+        "model_attributes_type": _("a table"),
+    }
+
 
 BOUNDS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
 IGNORED = {"default_factory_not_called"}
@@ -75,22 +80,24 @@ def _message(error: Mapping[str, Any], loc: Loc, schema: type[BaseModel]) -> str
     ctx = error.get("ctx") or {}
     value = error.get("input")
     key = key_path(loc[-2:] if loc and isinstance(loc[-1], int) else loc[-1:]) if loc else "value"
+    names = type_names()
     if kind == "extra_forbidden":
-        return "unknown key" + _suggestion(str(loc[-1]), _field_names(schema, loc[:-1]))
+        return _("unknown key") + _suggestion(str(loc[-1]), _field_names(schema, loc[:-1]))
     if kind == "missing":
-        return "required key is missing"
-    if kind in TYPE_NAMES or kind == "wrong_type":
-        expected = ctx.get("kind") or TYPE_NAMES[kind]
-        return f"'{key}' must be {expected}, got {describe(value)}"
+        return _("required key is missing")
+    if kind in names or kind == "wrong_type":
+        expected = ctx.get("kind") or names[kind]
+        return _("'{key}' must be {expected}, got {value}").format(key=key, expected=expected, value=describe(value))
     if kind == "literal_error":
         allowed = _literal_values(schema, loc)
         if allowed:
-            return f"must be one of {', '.join(allowed)}, not {value!r}" + _suggestion(str(value), allowed)
+            return _("must be one of {allowed}, not {value}").format(
+                allowed=", ".join(allowed), value=repr(value)) + _suggestion(str(value), allowed)
     if kind == "string_too_short" and ctx.get("min_length") == 1:
-        return "must not be empty"
+        return _("must not be empty")
     if kind in BOUNDS:
         bound = next(iter(ctx.values()), "?")
-        return f"must be {BOUNDS[kind]} {bound}, got {value!r}"
+        return _("must be {op} {bound}, got {value}").format(op=BOUNDS[kind], bound=bound, value=repr(value))
     msg = str(error["msg"])
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
@@ -98,24 +105,24 @@ def _message(error: Mapping[str, Any], loc: Loc, schema: type[BaseModel]) -> str
 def describe(value: Any) -> str:
     """A value as TOML would call it, short (never a long string in full)."""
     if isinstance(value, bool):
-        return f"boolean {str(value).lower()}"
+        return _("boolean {value}").format(value=str(value).lower())
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"string {shown!r}"
+        return _("string {value}").format(value=repr(shown))
     if isinstance(value, (int, float)):
-        return f"number {value!r}"
+        return _("number {value}").format(value=repr(value))
     if isinstance(value, list):
-        return "an array"
+        return _("an array")
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     if isinstance(value, (datetime.date, datetime.time)):
-        return "a date/time"
+        return _("a date/time")
     return type(value).__name__
 
 
 def _suggestion(word: str, candidates: list[str]) -> str:
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{word}'?)").format(word=close[0]) if close else ""
 
 
 def _unwrap(tp: Any) -> Any:

@@ -11,13 +11,14 @@ from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from scanner.detect.finding import Confidence
+from scanner.i18n import _
 
 T = TypeVar("T")
 
 
 def wrong_type(kind: str) -> PydanticCustomError:
     """The error of a value of the wrong TOML type; ``kind`` says what was expected."""
-    return PydanticCustomError("wrong_type", "must be {kind}", {"kind": kind})
+    return PydanticCustomError("wrong_type", _("must be {kind}"), {"kind": kind})
 
 
 def _is_number(value: Any) -> bool:
@@ -40,9 +41,9 @@ def _to_path(value: Any) -> Path:
     if isinstance(value, Path):
         return value
     if not isinstance(value, str):
-        raise wrong_type("str (a path)")
+        raise wrong_type(_("str (a path)"))
     if not value:
-        raise PydanticCustomError("empty_path", "must not be empty")
+        raise PydanticCustomError("empty_path", _("must not be empty"))
     return Path(value).expanduser()
 
 
@@ -85,9 +86,9 @@ def parse_size(value: Any) -> int:
         m = _SIZE.fullmatch(value)
         if m and m.group(2).lower() in SIZE_UNITS:
             return int(float(m.group(1)) * SIZE_UNITS[m.group(2).lower()])
-        raise PydanticCustomError("size", "must be a size such as 268435456, \"256MiB\" or \"2GiB\", not {value}",
+        raise PydanticCustomError("size", _("must be a size such as 268435456, \"256MiB\" or \"2GiB\", not {value}"),
                                   {"value": repr(value)})
-    raise wrong_type("a size (bytes, or a string such as \"256MiB\")")
+    raise wrong_type(_("a size (bytes, or a string such as \"256MiB\")"))
 
 
 Size = Annotated[int, BeforeValidator(parse_size)]
@@ -111,9 +112,9 @@ def parse_duration(value: Any) -> float:
         if text and "".join(p.group() for p in parts) == text and all(p.group(2) for p in parts[:-1]):
             return sum(float(p.group(1)) * DURATION_UNITS[(p.group(2) or "s").lower()] for p in parts)
         raise PydanticCustomError("duration",
-                                  "must be a duration such as 120, \"2m\", \"1h30m\" or \"500ms\", not {value}",
+                                  _("must be a duration such as 120, \"2m\", \"1h30m\" or \"500ms\", not {value}"),
                                   {"value": repr(value)})
-    raise wrong_type("a duration (seconds, or a string such as \"2m\")")
+    raise wrong_type(_("a duration (seconds, or a string such as \"2m\")"))
 
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
@@ -126,12 +127,12 @@ def _to_confidence(value: Any) -> Confidence:
     if isinstance(value, Confidence):
         return value
     if not isinstance(value, str):
-        raise wrong_type('"low", "medium" or "high"')
+        raise wrong_type(_('"low", "medium" or "high"'))
     try:
         return Confidence.parse(value)
     except ValueError:
         raise PydanticCustomError(
-            "confidence", "must be low, medium or high, not {value}", {"value": repr(value)}
+            "confidence", _("must be low, medium or high, not {value}"), {"value": repr(value)}
         ) from None
 
 
@@ -148,7 +149,7 @@ def Between(lo: float, hi: float) -> AfterValidator:  # noqa: N802 - reads as fi
 
     def check(value: float) -> float:
         if not lo <= value <= hi:
-            raise PydanticCustomError("range", "must be between {lo} and {hi}, got {value}",
+            raise PydanticCustomError("range", _("must be between {lo} and {hi}, got {value}"),
                                       {"lo": lo, "hi": hi, "value": value})
         return value
 

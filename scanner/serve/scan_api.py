@@ -102,22 +102,25 @@ class ScanApi:
         except Exception as exc:  # noqa: BLE001 - one line, counted; the caller gets a 500, never a verdict
             log.error(_("scan API request failed: %s"), type(exc).__name__)
             self._observe("error", time.monotonic() - started)
-            return _error(500, "the scan failed; the body was not judged")
+            return _error(500, _("the scan failed; the body was not judged"))
 
     async def _scan(self, request: web.Request, started: float) -> web.Response:
         if not self._authorized(request):
             self._observe("error", time.monotonic() - started)
-            return _error(401, "a valid bearer token is required", {"WWW-Authenticate": 'Bearer realm="mynumber-dlp"'})
+            return _error(401, _("a valid bearer token is required"),
+                          {"WWW-Authenticate": 'Bearer realm="mynumber-dlp"'})
         too_long = [p for p in QUERY_PARAMETERS if len(request.query.get(p, "")) > MAX_PARAMETER_CHARS]
         if too_long:  # refused before the body is read
             self._observe("error", time.monotonic() - started)
-            return _error(400, f"{too_long[0]} is longer than {MAX_PARAMETER_CHARS} characters")
+            return _error(400, _("{parameter} is longer than {limit} characters").format(
+                parameter=too_long[0], limit=MAX_PARAMETER_CHARS))
         try:
             async with asyncio.timeout(self.spec.request_timeout):
                 body, over = await read_limited(request.content, self.spec.max_body)
         except TimeoutError:
             self._observe("error", time.monotonic() - started)
-            return _error(408, f"the body did not arrive within {self.spec.request_timeout:g} s")
+            return _error(408, _("the body did not arrive within {seconds} s").format(
+                seconds=format(self.spec.request_timeout, "g")))
         filename = request.query.get("filename")
         content_type: str = request.query.get("content_type") or request.headers.get("Content-Type") or ""
         encoding: str = request.headers.get("Content-Encoding") or ""

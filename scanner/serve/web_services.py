@@ -140,7 +140,8 @@ class WebServices:
             server = await asyncio.start_server(icap.handle, host, port, limit=2 ** 17)
         except OSError as exc:
             why = f"{type(exc).__name__}: {exc}"
-            raise ListenError(f"ICAP service cannot listen on {icap.spec.address}: {why}") from exc
+            raise ListenError(_("ICAP service cannot listen on {address}: {why}").format(
+                address=icap.spec.address, why=why)) from exc
         await stack.enter_async_context(server)
         return server.sockets[0].getsockname()[:2]
 
@@ -149,7 +150,8 @@ class WebServices:
         try:
             context = api.ssl_context()
         except (OSError, ssl.SSLError) as exc:
-            raise ListenError(f"scan API cannot load tls_cert/tls_key: {type(exc).__name__}: {exc}") from exc
+            raise ListenError(_("scan API cannot load tls_cert/tls_key: {why}").format(
+                why=f"{type(exc).__name__}: {exc}")) from exc
         # bodies are decoded by web_scan (bounded by max_ratio), not by aiohttp on the way in
         runner = web.AppRunner(api.app(), auto_decompress=False, access_log=None, handle_signals=False)
         await runner.setup()
@@ -158,7 +160,8 @@ class WebServices:
         try:
             await web.TCPSite(runner, host, port, ssl_context=context).start()
         except OSError as exc:
-            raise ListenError(f"scan API cannot listen on {address}: {type(exc).__name__}: {exc}") from exc
+            raise ListenError(_("scan API cannot listen on {address}: {why}").format(
+                address=address, why=f"{type(exc).__name__}: {exc}")) from exc
         return runner.addresses[0][:2]
 
     def stop(self) -> None:

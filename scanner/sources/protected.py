@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.actions.quarantine import STUB_SUFFIX
+from scanner.i18n import _
 
 
 def _real(path: Path | str) -> str:
@@ -60,12 +61,15 @@ class ProtectedPaths:
             real = _real(watch)
             for d in self.directories:
                 if _inside(real, d):
-                    errors.append(f"watch {watch} is inside the daemon's own directory {d}, which is never scanned; "
-                                  "move the state/quarantine directory out of the share or watch another directory")
+                    errors.append(_("watch {watch} is inside the daemon's own directory {directory}, which is never "
+                                    "scanned; move the state/quarantine directory out of the share or watch another "
+                                    "directory").format(watch=watch, directory=d))
                 elif _inside(d, real):
-                    notes.append(f"{d} is inside watch {watch}; it is skipped")
+                    notes.append(_("{directory} is inside watch {watch}; it is skipped").format(
+                        directory=d, watch=watch))
             if self.log_file is not None and _inside(self.log_file, real):
-                notes.append(f"alert log {self.log_file} is inside watch {watch}; it is skipped")
+                notes.append(_("alert log {path} is inside watch {watch}; it is skipped").format(
+                    path=self.log_file, watch=watch))
         return errors, notes
 
 

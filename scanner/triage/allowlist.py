@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationError, model_validator
 
+from scanner.i18n import _
 from scanner.report.records import FindingRecord
 from scanner.schema import StrictModel, first_error, read_toml
 
@@ -31,7 +32,7 @@ def _iso_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"must be a date as YYYY-MM-DD, not {value!r}") from None
+            raise ValueError(_("must be a date as YYYY-MM-DD, not {value}").format(value=repr(value))) from None
     return value
 
 
@@ -58,8 +59,8 @@ class AllowEntry(StrictModel):
     @model_validator(mode="after")
     def _not_everything(self) -> Any:
         if self.fingerprint is None and not (self.path or "").strip(WILDCARDS):
-            raise ValueError("an entry needs a fingerprint or a path that is not only wildcards "
-                             "(it would allow every finding)")
+            raise ValueError(_("an entry needs a fingerprint or a path that is not only wildcards "
+                               "(it would allow every finding)"))
         return self
 
     def matches(self, record: FindingRecord) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.detect.names import mask_name
+from scanner.i18n import _, os_error_text
 from scanner.report.records import FindingRecord
 
 BASELINE_FORMAT = "mynumber-dlp-baseline"
@@ -73,18 +74,20 @@ def load_baseline(path: Path, key: str) -> Baseline:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise BaselineError(f"cannot read baseline {path}: {exc.strerror}") from None
+        raise BaselineError(_("cannot read baseline {path}: {why}").format(path=path, why=os_error_text(exc))) from None
     except (ValueError, UnicodeDecodeError):
-        raise BaselineError(f"{path} is not a baseline (not JSON)") from None
+        raise BaselineError(_("{path} is not a baseline (not JSON)").format(path=path)) from None
     if not isinstance(doc, dict) or doc.get("format") != BASELINE_FORMAT:
-        raise BaselineError(f"{path} is not a baseline (written by scan --write-baseline)")
+        raise BaselineError(_("{path} is not a baseline (written by scan --write-baseline)").format(path=path))
     if doc.get("version") != BASELINE_VERSION:
-        raise BaselineError(f"{path}: baseline version {doc.get('version')!r} is not supported")
+        raise BaselineError(_("{path}: baseline version {version} is not supported").format(
+            path=path, version=repr(doc.get("version"))))
     if doc.get("key_id") != key_id(key):
-        raise BaselineError(f"{path} was written with another fingerprint key: its fingerprints match nothing")
+        raise BaselineError(_("{path} was written with another fingerprint key: its fingerprints match nothing").format(
+            path=path))
     try:
         entries = frozenset((str(e["fingerprint"]), os.path.normpath(str(e["path"])), str(e.get("member") or ""))
                             for e in doc["findings"])
     except (KeyError, TypeError):
-        raise BaselineError(f"{path}: a baseline entry needs fingerprint and path") from None
+        raise BaselineError(_("{path}: a baseline entry needs fingerprint and path").format(path=path)) from None
     return Baseline(entries, str(path))

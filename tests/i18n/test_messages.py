@@ -107,3 +107,63 @@ def test_a_daemon_with_language_ja_logs_and_alerts_in_japanese(tmp_path, cli_env
         assert "を監視しています (inotify)" in (tmp_path / "stderr.log").read_text(encoding="utf-8")
     finally:
         daemon.stop()
+
+
+def test_argparse_own_words_and_errors_follow_the_language(cli_env):
+    ja_env, en_env = _locale_env(cli_env, LANG="ja_JP.UTF-8"), _locale_env(cli_env, LANG="C")
+    ja_help, en_help = run(["scan", "--help"], ja_env), run(["scan", "--help"], en_env)
+    assert ja_help.stdout.startswith("使い方: mynumber-dlp scan") and "\nオプション:\n" in ja_help.stdout
+    assert "ファイルとディレクトリをスキャンする" in ja_help.stdout  # the subcommand's own description
+    assert en_help.stdout.startswith("usage: mynumber-dlp scan") and "\noptions:\n" in en_help.stdout
+    ja_bad, en_bad = run(["scan"], ja_env), run(["scan", "--lang", "en"], ja_env)
+    assert ja_bad.returncode == en_bad.returncode == 2
+    assert "mynumber-dlp scan: エラー: 次の引数が必要です: PATH" in ja_bad.stderr
+    assert "mynumber-dlp scan: error: the following arguments are required: PATH" in en_bad.stderr
+
+
+def test_every_argparse_message_has_a_japanese_translation_with_the_same_conversions():
+    """argparse's words come from our catalog too: a newer Python with new ones fails here until translated."""
+    import argparse
+
+    from babel.messages.extract import extract_from_file
+
+    catalog = read_po(PO.open("rb"), locale="ja")
+    conversions = re.compile(r"%(?:\([a-z_]+\))?[-.0-9]*[sdfr]")
+    missing = []
+    for _line, msgid, _comments, _context in extract_from_file("python", argparse.__file__, keywords=KEYWORDS):
+        key = msgid if isinstance(msgid, str) else msgid[0]
+        entry = catalog.get(key)
+        text = (entry.string[0] if isinstance(entry.string, tuple) else entry.string) if entry is not None else ""
+        if not text or sorted(conversions.findall(text)) != sorted(conversions.findall(key)):
+            missing.append(key)
+    assert missing == []
+
+
+def test_config_errors_and_system_errors_are_in_the_users_language(tmp_path, cli_env):
+    cfg = tmp_path / "serve.toml"
+    cfg.write_text('[serve]\nwatchs = []\n', encoding="utf-8")
+    ja = run(["config", "check", str(cfg)], _locale_env(cli_env, LANG="ja_JP.UTF-8"))
+    en = run(["config", "check", str(cfg)], _locale_env(cli_env, LANG="C"))
+    assert ja.returncode == en.returncode == 2
+    assert "serve.watchs: 不明なキーです ('watch' の間違いではありませんか?)" in ja.stderr
+    assert "serve.watchs: unknown key (did you mean 'watch'?)" in en.stderr
+    (tmp_path / "bad.toml").write_text('[scan]\nmin_confidence = 3\n', encoding="utf-8")
+    ja = run(["scan", "--config", str(tmp_path / "bad.toml"), str(tmp_path)], _locale_env(cli_env, LANG="ja_JP.UTF-8"))
+    assert "'min_confidence' は \"low\"、\"medium\"、\"high\" のいずれか で指定してください" in ja.stderr
+    ja = run(["scan", "-o", str(tmp_path / "no" / "out.txt"), str(cfg)], _locale_env(cli_env, LANG="ja_JP.UTF-8"))
+    assert ja.returncode == 2 and "そのようなファイルやディレクトリはありません" in ja.stderr
+    assert "No such file" not in ja.stderr  # the C library's English text is replaced
+
+
+def test_os_error_text_falls_back_to_the_c_library_text_for_rare_errors():
+    import errno
+
+    from scanner.i18n import os_error_text, set_language
+
+    set_language("ja")
+    try:
+        assert os_error_text(PermissionError(errno.EACCES, "Permission denied")) == "アクセスが拒否されました"
+        assert os_error_text(OSError(errno.EXDEV, "Invalid cross-device link")) == "Invalid cross-device link"
+    finally:
+        set_language("en")
+    assert os_error_text(PermissionError(errno.EACCES, "Permission denied")) == "Permission denied"

@@ -70,7 +70,7 @@ def client_settings(url: str) -> dict[str, str]:
     if "://" in rest:
         scheme, rest = rest.split("://", 1)
         if scheme.lower() != "kafka":
-            raise ValueError(f"a Kafka URL starts with kafka://, not {scheme}://")
+            raise ValueError(_("a Kafka URL starts with kafka://, not {scheme}://").format(scheme=scheme))
     rest, _mark, query = rest.partition("?")
     hosts = []
     for host in rest.strip("/").split(","):
@@ -78,11 +78,11 @@ def client_settings(url: str) -> dict[str, str]:
         if host:
             hosts.append(host if ":" in host.rsplit("]", 1)[-1] else f"{host}:{DEFAULT_PORT}")
     if not hosts:
-        raise ValueError("no Kafka bootstrap server in the URL")
+        raise ValueError(_("no Kafka bootstrap server in the URL"))
     settings = dict(parse_qsl(query, keep_blank_values=True))
     overridden = sorted(set(settings) & set(OWN_SETTINGS))
     if overridden:
-        raise ValueError(f"the Kafka URL may not set {', '.join(overridden)}")
+        raise ValueError(_("the Kafka URL may not set {settings}").format(settings=", ".join(overridden)))
     settings["bootstrap.servers"] = ",".join(hosts)
     return settings
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from scanner.i18n import _
 from scanner.sources.brokers.base import BrokerSource, Message
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class RedisStreamsSource(BrokerSource[_Tx]):
             types = p.execute()
         wrong = [key for key, kind in zip(names, types, strict=True) if kind not in (b"none", b"stream")]
         if wrong:
-            raise ValueError(f"not a stream: {', '.join(wrong)}")
+            raise ValueError(_("not a stream: {keys}").format(keys=", ".join(wrong)))
 
     def _message(self, entry_id: bytes, fields: dict[bytes, bytes], deliveries: int) -> Message:
         body = fields.get(PAYLOAD_FIELD.encode(), b"")
@@ -76,7 +77,7 @@ class RedisStreamsSource(BrokerSource[_Tx]):
     def receive(self, max_messages: int, timeout: float) -> list[Message]:
         out: list[Message] = []
         # first what a dead consumer left pending
-        _next, claimed, *_ = self.r.xautoclaim(
+        _next, claimed, *_rest = self.r.xautoclaim(
             self.input, self.group, self.consumer, CLAIM_IDLE_MS, "0-0", count=max_messages
         )
         for entry_id, fields in claimed:
