@@ -71,6 +71,13 @@ def translate_argparse(language: str) -> None:
     os.environ["LANGUAGE"] = language
 
 
+def detail_text(detail: str) -> str:
+    """A record's ``detail`` for a person: translated when it is one of the catalog's messages (an
+    OS error, whose English is glibc's own: ``No such file or directory``), else as it is. The
+    record itself keeps the English: it is part of the output programs read."""
+    return _current.gettext(detail) if detail else detail
+
+
 def os_error_text(exc: OSError) -> str:
     """Why an operating-system call failed, in the current language: the C library's text
     (``strerror``) is English whatever the locale, as Python never sets LC_MESSAGES. The English

@@ -13,7 +13,7 @@ import functools
 import json
 from typing import Any, Protocol, TextIO
 
-from scanner.i18n import _
+from scanner.i18n import _, detail_text
 from scanner.report.directories import DirectoryTotals
 from scanner.report.names import present, shown_exactly, shown_name
 from scanner.report.records import FileDone, FindingRecord, Record, Summary, record_dict
@@ -186,7 +186,7 @@ class TextWriter:
             )
         else:
             self.out.write(_("NOT SCANNED {where}: {reason} ({detail})").format(
-                where=where, reason=rec["reason"], detail=rec["detail"]) + "\n")
+                where=where, reason=rec["reason"], detail=detail_text(rec["detail"])) + "\n")
 
     def close(self, summary: Summary) -> None:
         f = summary.findings

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from scanner import __version__
-from scanner.i18n import _, current_language
+from scanner.i18n import _, current_language, detail_text
 from scanner.report.directories import DirectoryTotals
 from scanner.report.records import Summary
 
@@ -106,7 +106,7 @@ class HtmlWriter:
         self.totals.record(rec)
         kept = self.findings if rec["type"] == "finding" else self.unread
         if len(kept) < MAX_LISTED:
-            kept.append(rec)
+            kept.append(rec if rec["type"] == "finding" else {**rec, "detail": detail_text(rec.get("detail") or "")})
         else:
             self.unlisted += 1
 

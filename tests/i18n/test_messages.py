@@ -35,6 +35,17 @@ def test_a_japanese_locale_gets_japanese_and_c_gets_english(cli_env):
     assert ja.returncode == en.returncode == 2
     assert "指定されたパスのうち 1 件を読み取れません" in ja.stderr and "スキャン不可" in ja.stdout
     assert "cannot read 1 of the paths given" in en.stderr and "NOT SCANNED" in en.stdout
+    assert "unreadable (そのようなファイルやディレクトリはありません)" in ja.stdout
+    assert "unreadable (No such file or directory)" in en.stdout
+
+
+def test_records_keep_english_reasons_and_details_whatever_the_language(cli_env):
+    import json
+
+    ja = run(["scan", "-f", "jsonl", "/nonexistent"], _locale_env(cli_env, LANG="ja_JP.UTF-8"))
+    record = json.loads(ja.stdout.splitlines()[0])
+    assert (record["type"], record["reason"], record["detail"]) == (
+        "not_scanned", "unreadable", "No such file or directory")
 
 
 def test_lang_overrides_the_locale_and_lc_all_comes_before_lang(cli_env):
