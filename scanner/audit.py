@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +36,10 @@ from scanner.report.records import (
     finding_record,
     not_scanned_record,
 )
+from scanner.sources.smb.client import client_for, close_clients
+from scanner.sources.smb.credentials import SmbCredentials
+from scanner.sources.smb.location import SmbUrlError, is_smb_url, parse_smb_url
+from scanner.sources.smb.walk import walk_share
 from scanner.sources.walk import Unwalkable, WalkOptions, walk
 from scanner.triage.suppressor import SUPPRESSED_BY, Suppressor
 from scanner.workers import WorkerLimits, WorkerPool
@@ -48,6 +53,8 @@ class AuditOptions:
     jobs: int = 1
     walk: WalkOptions = WalkOptions()
     limits: Limits = Limits()
+    smb: SmbCredentials | None = None
+    """Who logs on to the shares of ``smb://`` paths (None: no share among the paths)."""
 
 
 def scan_stream(
@@ -133,21 +140,42 @@ def name_records(engine: Engine, path: str, min_confidence: Confidence) -> Itera
             yield finding_record(path, None, finding)
 
 
+def _opened(path: str, smb: SmbCredentials | None) -> tuple[io.BufferedReader, Callable[[], tuple[int, int]]]:
+    """The file at ``path`` (local, or ``smb://``) open for reading, and how to ask its (size, mtime) now."""
+    if is_smb_url(path):
+        client, loc = client_for(smb or SmbCredentials()), parse_smb_url(path)
+        handle = client.open(loc)
+
+        def smb_state() -> tuple[int, int]:
+            entry = client.stat(loc)
+            return entry.size, entry.mtime_ns
+
+        return handle, smb_state
+    f = open(path, "rb")
+
+    def local_state() -> tuple[int, int]:
+        st = os.fstat(f.fileno())
+        return st.st_size, st.st_mtime_ns
+
+    return f, local_state
+
+
 def scan_file(
-    engine: Engine, path: str, min_confidence: Confidence, limits: Limits = Limits(), digest: bool = False
+    engine: Engine, path: str, min_confidence: Confidence, limits: Limits = Limits(), digest: bool = False,
+    smb: SmbCredentials | None = None,
 ) -> Iterator[ScanItem]:
     """Records for one file as they are produced; the last item is its ``FileDone``
-    (with the content's SHA-256 when ``digest``: the daemon keeps it in its state)."""
+    (with the content's SHA-256 when ``digest``: the daemon keeps it in its state).
+    ``path`` may be a share's ``smb://`` URL, read with the credentials ``smb``."""
     yield from name_records(engine, path, min_confidence)
     try:
-        f = open(path, "rb")
+        f, state = _opened(path, smb)
+        size, mtime_ns = state()
     except OSError as exc:
         yield not_scanned_record(path, None, "unreadable", exc.strerror or "cannot open")
         yield FileDone(0, scanned=False)
         return
     with f:
-        before = os.fstat(f.fileno())
-        size = before.st_size
         if size > limits.max_file_size:
             yield not_scanned_record(path, None, "limit:max_file_size", f"{size} bytes")
             yield FileDone(size, scanned=False)
@@ -158,11 +186,14 @@ def scan_file(
                 scanned = False
             yield rec
         changed = False
-        after = os.fstat(f.fileno())
-        if (after.st_size, after.st_mtime_ns) != (size, before.st_mtime_ns):
+        try:
+            after_size, after_mtime_ns = state()
+        except OSError:
+            after_size, after_mtime_ns = -1, -1  # gone (deleted, renamed) while being read
+        if (after_size, after_mtime_ns) != (size, mtime_ns):
             # truncated, grown or rewritten under us: what was read is not the file any more
             yield not_scanned_record(
-                path, None, "unreadable", f"changed while being read ({size} -> {after.st_size} bytes)"
+                path, None, "unreadable", f"changed while being read ({size} -> {after_size} bytes)"
             )
             scanned, changed = False, True
         sha256 = None
@@ -175,8 +206,24 @@ def scan_file(
     yield FileDone(size, scanned, changed, sha256)
 
 
-def _scan_records(engine: Engine, min_confidence: Confidence, limits: Limits, path: str) -> Iterator[ScanItem]:
-    return scan_file(engine, path, min_confidence, limits)
+def _scan_records(
+    engine: Engine, min_confidence: Confidence, limits: Limits, smb: SmbCredentials | None, path: str
+) -> Iterator[ScanItem]:
+    return scan_file(engine, path, min_confidence, limits, smb=smb)
+
+
+def walk_paths(paths: list[str], options: AuditOptions) -> Iterator[str | Unwalkable]:
+    """The files under ``paths`` (local paths and ``smb://`` URLs), and what could not be walked."""
+    for path in paths:
+        if is_smb_url(path):
+            try:
+                root = parse_smb_url(path)
+            except SmbUrlError as exc:
+                yield Unwalkable(path, "unreadable", str(exc))
+                continue
+            yield from walk_share(client_for(options.smb or SmbCredentials()), root, options.walk)
+        else:
+            yield from walk([path], options.walk)
 
 
 def run_audit(
@@ -197,7 +244,7 @@ def run_audit(
     if suppress is not None and not suppress.active:
         suppress = None  # asked once, not per record
     files: list[str] = []
-    for item in walk(paths, options.walk):
+    for item in walk_paths(paths, options):
         if isinstance(item, Unwalkable):
             rec = not_scanned_record(item.path, None, item.reason, item.detail)
             summary.count(rec)
@@ -206,8 +253,11 @@ def run_audit(
             files.append(item)
     if on_total is not None:
         on_total(len(files))
-    scan = functools.partial(_scan_records, engine, options.min_confidence, options.limits)
+    scan = functools.partial(_scan_records, engine, options.min_confidence, options.limits, options.smb)
     worker_limits = WorkerLimits(options.limits.max_memory, options.limits.max_scan_time)
+    # smbclient runs a thread per connection: log off before forking the workers (each opens
+    # its own session), or fork() would copy those threads' locks mid-use and share the socket
+    close_clients()
     with WorkerPool(min(options.jobs, max(1, len(files))), scan, worker_limits) as pool:
         _collect(pool.scan(files), summary, emit, progress, suppress, on_file and _paired(files, on_file))
     summary.duration_seconds = time.monotonic() - started

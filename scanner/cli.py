@@ -40,6 +40,8 @@ from scanner.report.records import safe_detail
 from scanner.report.sarif import SarifWriter, sarif_rules
 from scanner.rules.loader import RuleError, load_ruleset, shipped_rules_dir
 from scanner.rules.model import Ruleset
+from scanner.sources.smb.credentials import SmbCredentials
+from scanner.sources.smb.location import is_smb_url
 from scanner.sources.stdin import STDIN_OPERAND, spool_stdin
 from scanner.sources.walk import WalkOptions
 from scanner.triage.baseline import write_baseline
@@ -161,6 +163,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             exclude=tuple(config.exclude) + tuple(args.exclude),
             follow_symlinks=args.follow_symlinks or config.follow_symlinks,
         ),
+        smb=_smb_credentials(args) if any(is_smb_url(p) for p in args.paths) else None,
     )
     engine = Engine(ruleset, Fingerprinter(key), known)
     suppress = _suppressor(args, config, key)
@@ -178,7 +181,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             paths = [spooled if p == STDIN_OPERAND else p for p in paths]
             rename = {spooled: STDIN_OPERAND}
         writer = Presented(_writer(args, out, ruleset), args.raw_paths, rename)
-        missing = _missing_operands(paths, rename)
+        missing = _missing_operands(paths, rename, options.smb)
         summary = run_audit(engine, paths, options, writer.record, progress.step, progress.total, suppress,
                             writer.file)
         progress.close()
@@ -214,15 +217,43 @@ def _suppressor(args: argparse.Namespace, config: ScanConfig, key: str) -> Suppr
     return suppress
 
 
-def _missing_operands(paths: list[str], rename: dict[str, str]) -> list[str]:
-    """Operands named on the command line that do not exist or cannot be examined."""
+def _missing_operands(paths: list[str], rename: dict[str, str], smb: SmbCredentials | None) -> list[str]:
+    """Operands named on the command line that do not exist or cannot be examined; a share
+    that refuses the logon or a malformed ``smb://`` URL is a usage error (exit 2) before any scan."""
     missing = []
     for p in paths:
         try:
-            os.stat(p)
+            if is_smb_url(p):
+                _smb_operand(p, smb or SmbCredentials())
+            else:
+                os.stat(p)
         except OSError:
             missing.append(rename.get(p, p))
     return missing
+
+
+def _smb_operand(url: str, credentials: SmbCredentials) -> None:
+    """Log on to the share ``url`` names and stat it (OSError when it is not there)."""
+    from scanner.sources.smb.client import SmbLogonError, client_for
+    from scanner.sources.smb.location import SmbUrlError, parse_smb_url
+
+    try:
+        loc = parse_smb_url(url)
+        client = client_for(credentials)
+        client.logon(loc)
+    except (SmbUrlError, SmbLogonError) as exc:
+        raise UsageError(str(exc)) from None
+    client.stat(loc)
+
+
+def _smb_credentials(args: argparse.Namespace) -> SmbCredentials:
+    """``--smb-credentials FILE``, else the environment's (see ``sources/smb/credentials.py``)."""
+    from scanner.sources.smb.credentials import CredentialsError, find_credentials
+
+    try:
+        return find_credentials(Path(args.smb_credentials) if args.smb_credentials else None)
+    except CredentialsError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_allow_add(args: argparse.Namespace) -> int:
@@ -559,7 +590,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     s = _command(sub, "scan", help=_("scan files and directories"))
-    s.add_argument("paths", nargs="+", metavar="PATH", help=_("files and directories; - reads standard input"))
+    s.add_argument("paths", nargs="+", metavar="PATH",
+                   help=_("files and directories; smb://[user@]server/share/dir reads a share without a mount; "
+                          "- reads standard input"))
+    s.add_argument("--smb-credentials", metavar="FILE",
+                   help=_("user and password for smb:// paths (username=/password=/domain= lines, mode 0600); "
+                          "default: MYNUMBER_DLP_SMB_CREDENTIALS, or MYNUMBER_DLP_SMB_USER and "
+                          "MYNUMBER_DLP_SMB_PASSWORD"))
     s.add_argument("--format", "-f", choices=FORMATS, default="text")
     s.add_argument("--min-confidence", choices=("low", "medium", "high"), help=_("default: low (or the config's)"))
     s.add_argument("--fail-on-unscanned", action="store_true", help=_("exit 2 when any item could not be scanned"))

@@ -20,13 +20,15 @@ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missin
 # web posts: a real Squid hands requests to the ICAP service
 [ -x /usr/sbin/squid ] || missing="$missing squid"
 [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || missing="$missing chromium chromium-driver"
+# Windows shares: a real Samba server (smbd, smbpasswd) the SMB sources log on to
+[ -x /usr/sbin/smbd ] && command -v smbpasswd >/dev/null 2>&1 || missing="$missing samba"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
     # the packages' own services are not ours: the tests start private brokers on free ports
-    for svc in redis-server mosquitto rabbitmq-server squid; do
+    for svc in redis-server mosquitto rabbitmq-server squid smbd nmbd samba-ad-dc; do
       service "$svc" stop >/dev/null 2>&1 || true
     done
   else
