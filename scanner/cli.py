@@ -246,14 +246,39 @@ def _smb_operand(url: str, credentials: SmbCredentials) -> None:
     client.stat(loc)
 
 
-def _smb_credentials(args: argparse.Namespace) -> SmbCredentials:
-    """``--smb-credentials FILE``, else the environment's (see ``sources/smb/credentials.py``)."""
+def _smb_credentials(args: argparse.Namespace, configured: Path | None = None) -> SmbCredentials:
+    """``--smb-credentials FILE``, else the config's file, else the environment's (see
+    ``sources/smb/credentials.py``)."""
     from scanner.sources.smb.credentials import CredentialsError, find_credentials
 
+    given = getattr(args, "smb_credentials", None)
     try:
-        return find_credentials(Path(args.smb_credentials) if args.smb_credentials else None)
+        return find_credentials(Path(given) if given else configured)
     except CredentialsError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _check_shares(args: argparse.Namespace, cfg: Any) -> None:
+    """Log on to every ``smb://`` watch and find its directory, before the daemon starts: a wrong
+    password or a missing share is one line and exit 2, never a daemon that watches nothing."""
+    from scanner.sources.smb.client import SmbLogonError, client_for, close_clients
+
+    shares = [w.share for w in cfg.watches if w.share is not None]
+    if not shares:
+        return
+    client = client_for(_smb_credentials(args, cfg.smb_credentials))
+    try:
+        for share in shares:
+            client.logon(share)
+            try:
+                if not client.stat(share).is_dir:
+                    raise UsageError(_("watch {url} is not a directory").format(url=share.url))
+            except OSError as exc:
+                raise UsageError(_("watch {url}: {why}").format(url=share.url, why=os_error_text(exc))) from None
+    except SmbLogonError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        close_clients()  # the daemon opens its own sessions, from its own threads
 
 
 def cmd_allow_add(args: argparse.Namespace) -> int:
@@ -404,7 +429,8 @@ def _layout_notes(cfg) -> list[str]:
 
     try:
         check_alert_destinations(cfg)
-        return check_layout(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log, [w.path for w in cfg.watches])
+        return check_layout(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log,
+                            [w.local for w in cfg.watches if w.local])
     except ConfigError as exc:
         raise UsageError(_("config: {error}").format(error=exc)) from None
     except LayoutError as exc:
@@ -420,6 +446,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if cfg.language and getattr(args, "lang", None) is None:
         set_language(cfg.language)
     notes = _layout_notes(cfg)
+    _check_shares(args, cfg)
     setup_logging(cfg.log_json)
     for note in notes:
         logging.getLogger("mynumber_dlp").warning("%s", note)
@@ -440,6 +467,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     cfg, _overrides = _serve_config(args)
     for note in _layout_notes(cfg):
         _say(_("note: {note}").format(note=note))
+    _check_shares(args, cfg)
     ruleset = _ruleset(list(cfg.scan.rules_dirs))
     if cfg.scan.allowlist is not None:
         from scanner.triage.allowlist import AllowlistError, load_allowlist
@@ -507,7 +535,8 @@ def _quarantine_store(args: argparse.Namespace):
     if not (cfg.state_dir / STATE_FILE).exists():
         raise UsageError(_("no state database in {dir}: give the daemon's --state-dir (or --config)").format(
             dir=cfg.state_dir))
-    return QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), StateDB(cfg.state_dir))
+    smb = _smb_credentials(args, cfg.smb_credentials)
+    return QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), StateDB(cfg.state_dir), smb)
 
 
 QUARANTINE_STATES = ("stored", "restored", "restored_elsewhere", "purged", "aborted", "moving")

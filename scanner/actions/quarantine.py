@@ -21,8 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.actions import share_quarantine
 from scanner.i18n import _
 from scanner.report.names import shown_name
+from scanner.sources.smb.client import SmbClient, client_for
+from scanner.sources.smb.credentials import SmbCredentials
+from scanner.sources.smb.location import is_smb_url, parse_smb_url
 from scanner.state import StateDB
 
 STORE_DIR = "files"
@@ -124,9 +128,11 @@ def _move(src: Path, dst: Path, st: os.stat_result) -> None:
 class QuarantineStore:
     """Files taken out of reach, with their manifest in the state database."""
 
-    def __init__(self, options: QuarantineOptions, db: StateDB) -> None:
+    def __init__(self, options: QuarantineOptions, db: StateDB, smb: SmbCredentials | None = None) -> None:
+        """``smb``: who logs on to shares, for files on ``smb://`` watches (moved within their share)."""
         self.options = options
         self.db = db
+        self.smb = smb
         self.files = options.directory / STORE_DIR
         self.files.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(options.directory, 0o700)
@@ -148,8 +154,28 @@ class QuarantineStore:
                 id=id_or_prefix, count=len(ids)))
         return ids[0]
 
+    def _client(self) -> SmbClient:
+        return client_for(self.smb or SmbCredentials())
+
+    def _quarantine_on_share(self, url: str, reasons: list[dict[str, Any]]) -> str:
+        client, src, qid = self._client(), parse_smb_url(url), uuid.uuid4().hex
+        try:
+            entry = share_quarantine.manifest_entry(client, src, qid, json.dumps(reasons, ensure_ascii=False))
+        except share_quarantine.ShareQuarantineError as exc:
+            raise QuarantineError(str(exc)) from None
+        self.db.quarantine_add(entry)
+        share_quarantine.move_in(client, src, parse_smb_url(entry["stored_path"]))
+        when = time.strftime("%Y-%m-%d %H:%M:%S %z")
+        stub = share_quarantine.write_stub(client, src, STUB_TEXT.format(name=shown_name(src.name), qid=qid, when=when),
+                                           STUB_SUFFIX) if self.options.stub else None
+        self.db.quarantine_update(qid, state="stored", stub_path=stub)
+        return qid
+
     def quarantine(self, path: str, reasons: list[dict[str, Any]]) -> str:
-        """Move ``path`` into quarantine; returns the quarantine id."""
+        """Move ``path`` into quarantine (a share's file: into its share's quarantine folder);
+        returns the quarantine id."""
+        if is_smb_url(path):
+            return self._quarantine_on_share(path, reasons)
         src = Path(path)
         st = os.lstat(src)
         if not stat.S_ISREG(st.st_mode):
@@ -188,6 +214,8 @@ class QuarantineStore:
         entry = self.db.quarantine_get(qid)
         if entry is None or entry["state"] != "stored":
             raise _not_stored(qid, entry)
+        if is_smb_url(entry["original_path"]):
+            return self._restore_on_share(qid, entry, to)
         target = Path(to) if to is not None else Path(entry["original_path"])
         stored = self._stored(qid, entry)
         if not os.path.lexists(stored):
@@ -205,11 +233,28 @@ class QuarantineStore:
         self.db.quarantine_update(qid, state="restored" if to is None else "restored_elsewhere")
         return str(target)
 
+    def _restore_on_share(self, qid: str, entry: dict[str, Any], to: str | Path | None) -> str:
+        client = self._client()
+        target = parse_smb_url(str(to) if to is not None else entry["original_path"])
+        try:
+            share_quarantine.move_back(client, parse_smb_url(entry["stored_path"]), target)
+        except share_quarantine.ShareQuarantineError as exc:
+            raise QuarantineError(str(exc)) from None
+        stub = entry.get("stub_path")
+        if to is None and stub:
+            try:
+                client.remove(parse_smb_url(stub))
+            except FileNotFoundError:
+                pass
+        self.db.quarantine_update(qid, state="restored" if to is None else "restored_elsewhere")
+        return target.url
+
     def released(self, path: str, digest: str | None = None) -> bool:
         """True when an operator restored this very content to this path: it is not taken again."""
         if digest is None:
             try:
-                digest = _sha256(Path(path))
+                digest = (share_quarantine.share_digest(self._client(), parse_smb_url(path)) if is_smb_url(path)
+                          else _sha256(Path(path)))
             except OSError:
                 return False
         return self.db.quarantine_released(path, digest)
@@ -220,6 +265,13 @@ class QuarantineStore:
         entry = self.db.quarantine_get(qid)
         if entry is None or entry["state"] != "stored":
             raise _not_stored(qid, entry)
+        if is_smb_url(entry.get("stored_path") or ""):
+            try:
+                self._client().remove(parse_smb_url(entry["stored_path"]))
+            except FileNotFoundError:
+                pass
+            self.db.quarantine_update(qid, state="purged")
+            return qid
         stored = self._stored(qid, entry)
         if os.path.lexists(stored):
             os.unlink(stored)
@@ -232,6 +284,13 @@ class QuarantineStore:
         touched = []
         for entry in self.db.quarantine_list(("moving",)):
             qid = entry["id"]
+            if is_smb_url(entry.get("stored_path") or ""):
+                try:
+                    self.db.quarantine_update(qid, state=share_quarantine.recover_move(self._client(), entry))
+                except (OSError, ValueError):
+                    continue  # the share is out of reach: finished at the next start
+                touched.append(qid)
+                continue
             stored, original = self._stored(qid, entry), Path(entry["original_path"])
             part = stored.with_name(stored.name + ".part")
             if part.exists():

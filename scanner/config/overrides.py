@@ -5,11 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from scanner.config.address import parse_address
+from scanner.config.errors import ConfigError
 from scanner.config.serve import ServeConfig
 from scanner.config.watch import WatchSpec
+from scanner.schema import first_error
 
 PATH_FLAGS = ("state_dir", "alert_log", "quarantine_dir")
+
+
+def _watch(path: str, index: int, poll: float | None) -> WatchSpec:
+    """A ``--watch`` directory or ``smb://`` URL as a watch; ConfigError (one line) when it is not one."""
+    data = {"path": path, "name": f"watch{index}", "poll": poll or 0.0}
+    try:
+        return WatchSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"--watch {path}: {first_error(exc, WatchSpec, data)}") from None
 
 
 def apply_overrides(cfg: ServeConfig, overrides: dict[str, Any]) -> ServeConfig:
@@ -18,10 +31,7 @@ def apply_overrides(cfg: ServeConfig, overrides: dict[str, Any]) -> ServeConfig:
     changes: dict[str, Any] = {}
     poll = overrides.get("poll")
     if overrides.get("watch"):
-        changes["watches"] = tuple(
-            WatchSpec(path=Path(p).expanduser(), name=f"watch{i}", poll=poll or 0.0)
-            for i, p in enumerate(overrides["watch"])
-        )
+        changes["watches"] = tuple(_watch(p, i, poll) for i, p in enumerate(overrides["watch"]))
     elif poll:
         changes["watches"] = tuple(w.model_copy(update={"poll": float(poll)}) for w in cfg.watches)
     for key in PATH_FLAGS:

@@ -44,6 +44,9 @@ class ServeSettings(StrictModel):
     """Quarantine files with findings per the policy; unset or ``""`` disables quarantine."""
     quarantine_stub: bool = True
     """Leave a stub explaining the quarantine where the file was."""
+    smb_credentials: OptionalPath = None
+    """Who logs on to ``smb://`` watches: a 0600 file of ``username=``/``password=``/``domain=`` lines;
+    unset: ``MYNUMBER_DLP_SMB_USER``/``MYNUMBER_DLP_SMB_PASSWORD``, else Kerberos."""
     metrics_address: Address = DEFAULT_METRICS_ADDRESS
     """host:port of /metrics, /healthz, /readyz (loopback unless configured otherwise)."""
     debounce_quiet: Duration = Field(1.0, ge=0)

@@ -6,7 +6,6 @@ delivered (``Alerter``'s failure policy) and a quarantined file only once it is 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from scanner.report.records import (
 )
 from scanner.serve.metrics import Metrics
 from scanner.serve.runtime import Runtime
+from scanner.sources.identity import identity_of
 from scanner.sources.walk import Unwalkable
 from scanner.state import FileIdentity, StateDB
 
@@ -138,7 +138,7 @@ class FileActions:
         """A FIFO, a symlink loop or an unreadable directory met while walking a watch: alerted
         once (the state remembers it by identity), as a not_scanned item of its own."""
         try:
-            ident = FileIdentity.of(os.lstat(item.path))
+            ident, _regular = identity_of(item.path, runtime.smb)
         except OSError:
             return
         if self.db.unchanged(item.path, ident, runtime.ruleset):

@@ -10,7 +10,6 @@ go to ``FileActions``, one file at a time whichever lane scanned it.
 from __future__ import annotations
 
 import os
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +22,8 @@ from scanner.serve.file_actions import FileActions, ScannedFile
 from scanner.serve.metrics import Metrics
 from scanner.serve.runtime import Runtime
 from scanner.serve.slow_lane import SlowLane, takes_slow_lane
+from scanner.sources.identity import identity_of
+from scanner.sources.smb.credentials import SmbCredentials
 from scanner.sources.watch import Debouncer
 from scanner.state import FileIdentity, StateDB
 from scanner.workers import WorkerLimits, WorkerPool
@@ -31,8 +32,11 @@ from scanner.workers import WorkerLimits, WorkerPool
 class FileScanner(WorkerEngine):
     """Picklable scan function for the daemon's file workers (started by a fork server)."""
 
+    smb: SmbCredentials | None = None
+    """Who logs on to the shares of ``smb://`` watches (each worker opens its own session)."""
+
     def __call__(self, path: str) -> Iterator[ScanItem]:
-        return scan_file(self.engine(), path, self.min_confidence, self.limits, digest=True)
+        return scan_file(self.engine(), path, self.min_confidence, self.limits, digest=True, smb=self.smb)
 
 
 class FileScans:
@@ -53,6 +57,7 @@ class FileScans:
         cfg = runtime.config
         limits = cfg.scan.limits
         scan = FileScanner(runtime.engine.ruleset, self.key, runtime.engine.known, cfg.scan.min_confidence, limits)
+        scan.smb = runtime.smb
         jobs = cfg.jobs or os.cpu_count() or 1
         worker_limits = WorkerLimits(limits.max_memory, limits.max_scan_time)
         # this process runs threads (watchers, HTTP, reconcile): workers come from a fork server
@@ -96,13 +101,14 @@ class FileScans:
         todo: list[tuple[str, str, FileIdentity]] = []
         for path, source in batch:
             try:
-                st = os.lstat(path)
+                ident, regular = identity_of(path, runtime.smb)
             except FileNotFoundError:
                 self.db.forget(path)
                 continue
-            if not stat.S_ISREG(st.st_mode):
+            except OSError:
+                continue  # a share out of reach: the reconcile after it is back finds the file
+            if not regular:
                 continue
-            ident = FileIdentity.of(st)
             if self.db.unchanged(path, ident, runtime.ruleset):
                 continue
             todo.append((path, source, ident))

@@ -34,6 +34,8 @@ class OneLine(logging.Filter):
 
 QUOTING_LOGGERS = ("aiohttp.server", "aiohttp.web")
 """Libraries' loggers whose errors carry a client's bytes (aiohttp logs a malformed request so)."""
+CHATTY_LOGGERS = ("smbprotocol", "smbclient", "spnego")
+"""Libraries that log every protocol message at INFO: only their warnings reach our log."""
 
 
 def setup_logging(as_json: bool) -> None:
@@ -47,3 +49,5 @@ def setup_logging(as_json: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

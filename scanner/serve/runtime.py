@@ -18,6 +18,7 @@ from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.known_numbers import load_list
 from scanner.rules.loader import RuleError, load_ruleset
 from scanner.sources.protected import ProtectedPaths, check_layout
+from scanner.sources.smb.credentials import SmbCredentials, find_credentials
 from scanner.triage.setup import TriageFiles, build_suppressor
 from scanner.triage.suppressor import Suppressor
 
@@ -38,6 +39,8 @@ class Runtime:
     """What this daemon never scans: its state and quarantine directories and alert log."""
     suppressor: Suppressor
     """The findings files, gates and web services do not report (baseline, allowlist, samples)."""
+    smb: SmbCredentials | None = None
+    """Who logs on to the shares of ``smb://`` watches; None when no watch is a share."""
 
     @property
     def ruleset(self) -> str:
@@ -70,7 +73,8 @@ def build_runtime(cfg: ServeConfig, key: str) -> Runtime:
     suppressor, warnings = build_suppressor(TriageFiles(scan.allowlist, scan.baseline, scan.allow_samples), key)
     for warning in warnings:
         log.warning("%s", warning)
-    return Runtime(cfg, Engine(ruleset, Fingerprinter(key), known), protected_paths(cfg), suppressor)
+    smb = find_credentials(cfg.smb_credentials) if any(w.share for w in cfg.watches) else None
+    return Runtime(cfg, Engine(ruleset, Fingerprinter(key), known), protected_paths(cfg), suppressor, smb)
 
 
 def reload_runtime(current: Runtime, config_path: Path | None, overrides: dict[str, Any], key: str) -> Runtime:
@@ -80,7 +84,7 @@ def reload_runtime(current: Runtime, config_path: Path | None, overrides: dict[s
         cfg = load_serve_config(config_path) if config_path else current.config
         cfg = apply_overrides(cfg, overrides)
         check_alert_destinations(cfg)
-        check_layout(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log, [w.path for w in cfg.watches])
+        check_layout(cfg.state_dir, cfg.quarantine_dir, cfg.alert_log, [w.local for w in cfg.watches if w.local])
         return build_runtime(cfg, key)
     except (ConfigError, RuleError, OSError, ValueError) as exc:
         raise ReloadError(str(exc)) from None

@@ -32,6 +32,7 @@ from scanner.serve.metrics import HealthServer, Metrics
 from scanner.serve.queue_gates import QueueGates
 from scanner.serve.runtime import ReloadError, Runtime, build_runtime, reload_runtime
 from scanner.serve.web_services import WebServices, web_service_names
+from scanner.sources.smb.credentials import find_credentials
 from scanner.state import StateDB
 
 log = logging.getLogger("mynumber_dlp")
@@ -152,7 +153,8 @@ def quarantine_store(cfg: ServeConfig, db: StateDB) -> QuarantineStore | None:
     """The quarantine, with moves a crash interrupted finished first; None when not configured."""
     if cfg.quarantine_dir is None:
         return None
-    store = QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), db)
+    smb = find_credentials(cfg.smb_credentials) if any(w.share for w in cfg.watches) else None
+    store = QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), db, smb)
     recovered = store.recover()
     if recovered:
         log.warning(_("finished %d quarantine moves interrupted by a crash"), len(recovered))

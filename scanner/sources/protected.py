@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.actions.quarantine import STUB_SUFFIX
+from scanner.actions.share_quarantine import in_store
 from scanner.i18n import _
+from scanner.sources.smb.location import is_smb_url
 
 
 def _real(path: Path | str) -> str:
@@ -46,6 +48,8 @@ class ProtectedPaths:
         """False for our own state, quarantine and log files, and for quarantine stubs."""
         if path.endswith(STUB_SUFFIX):
             return False
+        if is_smb_url(path):
+            return not in_store(path)  # a share's own quarantine folder; nothing local lives on a share
         real = _real(path)
         if any(_inside(real, d) for d in self.directories):
             return False

@@ -9,10 +9,13 @@ the errno), so callers treat a share like a local disk; logon and connection fai
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
 import stat
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,14 +58,24 @@ class SmbClient:
         self.credentials = credentials
         self.timeout = timeout
         self._caches: dict[int, dict[str, Any]] = {}
+        self._lock = threading.Lock()  # smbclient's pool races when two threads set up one session
 
     def _cache(self) -> dict[str, Any]:
         return self._caches.setdefault(os.getpid(), {})
 
-    def _kwargs(self, loc: SmbLocation) -> dict[str, Any]:
+    def _base_kwargs(self, loc: SmbLocation) -> dict[str, Any]:
         return {"port": loc.port, "username": self.credentials.logon_name(loc.user),
                 "password": self.credentials.password, "connection_cache": self._cache(),
                 "connection_timeout": self.timeout}
+
+    def _kwargs(self, loc: SmbLocation) -> dict[str, Any]:
+        """smbclient's arguments for ``loc``, with the session set up first (under the lock)."""
+        import smbclient
+
+        kwargs = self._base_kwargs(loc)
+        with self._lock, _as_os_errors():
+            smbclient.register_session(loc.server, **kwargs)
+        return kwargs
 
     def logon(self, loc: SmbLocation) -> None:
         """Log on to ``loc``'s server and check its share exists: SmbLogonError (one line) when not."""
@@ -72,9 +85,10 @@ class SmbClient:
         except ImportError:
             raise SmbLogonError(_("smb:// paths need smbprotocol: pip install 'mynumber-dlp[smb]'")) from None
 
-        kwargs = self._kwargs(loc)
+        kwargs = self._base_kwargs(loc)
         try:
-            smbclient.register_session(loc.server, **kwargs)
+            with self._lock:
+                smbclient.register_session(loc.server, **kwargs)
         except (SMBAuthenticationError, SMBResponseException) as exc:
             raise SmbLogonError(_("cannot log on to {server} as {user}: wrong user name or password, or the user "
                                   "may not log on ({status})").format(
@@ -93,7 +107,9 @@ class SmbClient:
         """The entry at ``loc`` (links not followed); OSError when it cannot be read."""
         import smbclient
 
-        st = smbclient.lstat(loc.unc, **self._kwargs(loc))
+        kwargs = self._kwargs(loc)
+        with _as_os_errors():
+            st = smbclient.lstat(loc.unc, **kwargs)
         return SmbEntry(loc, stat.S_ISDIR(st.st_mode), bool(st.st_file_attributes & FILE_ATTRIBUTE_REPARSE_POINT),
                         st.st_size, st.st_mtime_ns, st.st_ino)
 
@@ -102,19 +118,83 @@ class SmbClient:
         import smbclient
 
         out = []
-        for entry in smbclient.scandir(loc.unc, **self._kwargs(loc)):
-            info = entry.smb_info
-            out.append(SmbEntry(loc.child(entry.name), bool(info.file_attributes & FILE_ATTRIBUTE_DIRECTORY),
-                                bool(info.file_attributes & FILE_ATTRIBUTE_REPARSE_POINT), info.end_of_file,
-                                _ns(info.last_write_time), info.file_id))
+        kwargs = self._kwargs(loc)
+        with _as_os_errors():
+            for entry in smbclient.scandir(loc.unc, **kwargs):
+                info = entry.smb_info
+                out.append(SmbEntry(loc.child(entry.name), bool(info.file_attributes & FILE_ATTRIBUTE_DIRECTORY),
+                                    bool(info.file_attributes & FILE_ATTRIBUTE_REPARSE_POINT), info.end_of_file,
+                                    _ns(info.last_write_time), info.file_id))
         return sorted(out, key=lambda e: e.location.name)
 
     def open(self, loc: SmbLocation) -> io.BufferedReader:
         """The file at ``loc`` open for reading (buffered, seekable); OSError when it cannot be opened."""
         import smbclient
 
-        handle: io.BufferedReader = smbclient.open_file(loc.unc, mode="rb", share_access="rwd", **self._kwargs(loc))
+        kwargs = self._kwargs(loc)
+        with _as_os_errors():
+            handle: io.BufferedReader = smbclient.open_file(loc.unc, mode="rb", share_access="rwd", **kwargs)
         return handle
+
+    def exists(self, loc: SmbLocation) -> bool:
+        """Whether anything is at ``loc`` (False only when the server says it is not there)."""
+        try:
+            self.stat(loc)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def rename(self, src: SmbLocation, dst: SmbLocation) -> None:
+        """Rename on the server (atomic, within one share); never replaces an existing ``dst``."""
+        import smbclient
+
+        kwargs = self._kwargs(src)
+        with _as_os_errors():
+            smbclient.rename(src.unc, dst.unc, **kwargs)
+
+    def remove(self, loc: SmbLocation) -> None:
+        """Delete the file at ``loc``."""
+        import smbclient
+
+        kwargs = self._kwargs(loc)
+        with _as_os_errors():
+            smbclient.remove(loc.unc, **kwargs)
+
+    def makedirs(self, loc: SmbLocation) -> None:
+        """Create the directory ``loc`` and its parents (nothing when it exists)."""
+        import smbclient
+
+        kwargs = self._kwargs(loc)
+        with _as_os_errors():
+            smbclient.makedirs(loc.unc, exist_ok=True, **kwargs)
+
+    def create(self, loc: SmbLocation, data: bytes) -> None:
+        """Write a new file at ``loc``; FileExistsError when something is there (never overwrites)."""
+        import smbclient
+
+        kwargs = self._kwargs(loc)
+        with _as_os_errors(), smbclient.open_file(loc.unc, mode="xb", **kwargs) as f:
+            f.write(data)
+
+    def open_dir(self, loc: SmbLocation) -> Any:
+        """The directory ``loc`` held open (smbclient's SMBDirectoryIO), for change notification."""
+        from smbclient._io import SMBDirectoryIO
+
+        kwargs = self._kwargs(loc)
+        with _as_os_errors():
+            handle = SMBDirectoryIO(loc.unc, mode="r", share_access="rwd", **kwargs)
+            handle.open()
+        return handle
+
+    def forget_server(self, loc: SmbLocation) -> None:
+        """Drop this process's session to ``loc``'s server (after the connection broke: the next
+        call connects afresh)."""
+        import smbclient
+
+        try:
+            smbclient.delete_session(loc.server, loc.port, connection_cache=self._cache(), timeout=2)
+        except Exception:  # noqa: BLE001 - it is broken already; the entry is gone from the cache either way
+            pass
 
     def close(self) -> None:
         """Log off every session this process opened."""
@@ -123,6 +203,24 @@ class SmbClient:
         cache = self._caches.pop(os.getpid(), None)
         if cache:
             smbclient.reset_connection_cache(connection_cache=cache)
+
+
+@contextlib.contextmanager
+def _as_os_errors() -> Iterator[None]:
+    """smbprotocol's file errors as the OSError subclass of their errno, and its errors that are not
+    OSError (a broken connection, a refused socket wrapped in ValueError, a protocol error) as
+    ConnectionError: callers treat a share like a disk."""
+    from smbprotocol.exceptions import SMBException, SMBOSError
+
+    try:
+        yield
+    except SMBOSError as exc:
+        # OSError(errno, ...) gives the subclass (FileNotFoundError, PermissionError ...) callers catch
+        raise OSError(exc.errno, exc.strerror, exc.filename) from None
+    except OSError:
+        raise
+    except (SMBException, ValueError) as exc:
+        raise ConnectionError(_reason(exc)) from exc
 
 
 def _reason(exc: BaseException) -> str:

@@ -31,6 +31,9 @@ class SmbLocation:
     user: str | None = None
     """The user named in the URL (``smb://kato@fs01/...``); credentials may name one too."""
 
+    def __str__(self) -> str:
+        return self.url
+
     @property
     def url(self) -> str:
         """The URL records show: no user, the port only when it is not 445."""

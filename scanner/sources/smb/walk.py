@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from scanner.sources.smb.client import SmbClient
+from scanner.sources.smb.client import SmbClient, SmbEntry
 from scanner.sources.smb.location import SmbLocation
 from scanner.sources.walk import Unwalkable, WalkOptions
 
@@ -17,13 +17,20 @@ def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
 def walk_share(client: SmbClient, root: SmbLocation, options: WalkOptions) -> Iterator[str | Unwalkable]:
     """The regular files under ``root`` (their URLs), and what could not be listed. Links and
     junctions on the share are never followed (a share's links point at the server's disks)."""
+    for item in share_entries(client, root, options.exclude):
+        yield item if isinstance(item, Unwalkable) else item.location.url
+
+
+def share_entries(client: SmbClient, root: SmbLocation, exclude: tuple[str, ...]) -> Iterator[SmbEntry | Unwalkable]:
+    """The regular files under ``root`` with what the listing says of them (size, time, file id:
+    a reconcile needs no stat per file), and what could not be listed, in a stable order."""
     try:
         top = client.stat(root)
     except OSError as exc:
         yield Unwalkable(root.url, "unreadable", exc.strerror or "cannot stat")
         return
     if not top.is_dir:
-        yield root.url
+        yield top
         return
     stack = [root]
     while stack:
@@ -36,12 +43,10 @@ def walk_share(client: SmbClient, root: SmbLocation, options: WalkOptions) -> It
         subdirs = []
         for entry in entries:
             loc = entry.location
-            if _excluded(loc.relative_to(root), loc.name, options.exclude):
-                continue
-            if entry.is_link:
-                continue  # as local links: followed only when asked, and a share's never
+            if _excluded(loc.relative_to(root), loc.name, exclude) or entry.is_link:
+                continue  # links and junctions: as local links, never followed on a share
             if entry.is_dir:
                 subdirs.append(loc)
             else:
-                yield loc.url
+                yield entry
         stack.extend(reversed(subdirs))
