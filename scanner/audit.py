@@ -145,8 +145,12 @@ def _opened(path: str, smb: SmbCredentials | None) -> tuple[io.BufferedReader, C
     if is_smb_url(path):
         client, loc = client_for(smb or SmbCredentials()), parse_smb_url(path)
         handle = client.open(loc)
+        asked = [False]
 
         def smb_state() -> tuple[int, int]:
+            if not asked[0]:  # before reading: what the open's answer said, no round trip
+                asked[0] = True
+                return client.opened_state(handle)
             entry = client.stat(loc)
             return entry.size, entry.mtime_ns
 

@@ -25,6 +25,8 @@ from scanner.sources.smb.location import SmbLocation
 
 SMB_CONNECT_TIMEOUT = 10.0
 """Seconds to reach a server before giving up (smbclient's default of 60 hides a typo for a minute)."""
+READ_BUFFER = 1 << 20
+"""Bytes per SMB read: smbclient's default buffer (8 KiB) makes a request per 8 KiB, 3-4x slower."""
 FILE_ATTRIBUTE_DIRECTORY = 0x10
 FILE_ATTRIBUTE_REPARSE_POINT = 0x400
 """A symbolic link or junction on the share: like local links, not followed."""
@@ -48,6 +50,8 @@ class SmbEntry:
 
 
 def _ns(value: dt.datetime) -> int:
+    """A write time in ns, to the microsecond: listings and opens give datetimes (µs), a stat gives
+    100 ns ticks; every SMB time is cut to µs so the three agree on an unchanged file."""
     return int(value.timestamp()) * 1_000_000_000 + value.microsecond * 1000
 
 
@@ -111,7 +115,7 @@ class SmbClient:
         with _as_os_errors():
             st = smbclient.lstat(loc.unc, **kwargs)
         return SmbEntry(loc, stat.S_ISDIR(st.st_mode), bool(st.st_file_attributes & FILE_ATTRIBUTE_REPARSE_POINT),
-                        st.st_size, st.st_mtime_ns, st.st_ino)
+                        st.st_size, st.st_mtime_ns // 1000 * 1000, st.st_ino)
 
     def scandir(self, loc: SmbLocation) -> list[SmbEntry]:
         """The entries of the directory ``loc``, by name; OSError when it cannot be listed."""
@@ -133,8 +137,15 @@ class SmbClient:
 
         kwargs = self._kwargs(loc)
         with _as_os_errors():
-            handle: io.BufferedReader = smbclient.open_file(loc.unc, mode="rb", share_access="rwd", **kwargs)
+            handle: io.BufferedReader = smbclient.open_file(loc.unc, mode="rb", share_access="rwd",
+                                                            buffering=READ_BUFFER, **kwargs)
         return handle
+
+    @staticmethod
+    def opened_state(handle: io.BufferedReader) -> tuple[int, int]:
+        """(size, write time in ns) of an open file, as the server said when it was opened (no round trip)."""
+        fd = handle.raw.fd  # type: ignore[attr-defined]  # smbclient's SMBRawIO: its Open
+        return fd.end_of_file, _ns(fd.last_write_time)
 
     def exists(self, loc: SmbLocation) -> bool:
         """Whether anything is at ``loc`` (False only when the server says it is not there)."""
