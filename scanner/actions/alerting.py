@@ -25,6 +25,7 @@ from typing import Any, Literal, Protocol
 
 from scanner.i18n import _
 from scanner.report.records import FindingRecord, NotScannedRecord
+from scanner.sources.smb.location import is_smb_url
 
 log = logging.getLogger("mynumber_dlp.alerts")
 
@@ -43,15 +44,19 @@ on with its numbers masked."""
 class FileFacts:
     """What a person acting on a file's alert asks first: whose it is, how big, since when."""
 
-    owner: str
-    """The owner's user name (the uid when it has no name)."""
+    owner: str | None
+    """The owner's user name (the uid when it has no name); None on a share (its owner is a
+    Windows SID the daemon does not resolve)."""
     size: int
     modified: float
     """Its modification time (epoch seconds)."""
 
 
-def file_facts(path: str) -> FileFacts | None:
-    """The facts of ``path`` now (None when it is gone or cannot be examined)."""
+def file_facts(path: str, size: int | None = None, mtime_ns: int | None = None) -> FileFacts | None:
+    """The facts of ``path`` now (None when it is gone or cannot be examined); a share's file
+    (``smb://``) has them from its scan (``size``, ``mtime_ns``), not from a stat here."""
+    if is_smb_url(path):
+        return FileFacts(None, size, mtime_ns / 1e9) if size is not None and mtime_ns is not None else None
     try:
         st = os.stat(path)
     except OSError:
@@ -96,12 +101,14 @@ class Alert:
 
 
 def file_alert(
-    source: str, path: str, findings: Sequence[FindingRecord], unscanned: Sequence[NotScannedRecord]
+    source: str, path: str, findings: Sequence[FindingRecord], unscanned: Sequence[NotScannedRecord],
+    size: int | None = None, mtime_ns: int | None = None,
 ) -> Alert:
     """The alert about one file: ``alert`` when something was found, ``not_scanned`` when nothing
-    was found because something could not be read; the caller says what else was done."""
+    was found because something could not be read; the caller says what else was done
+    (``size``/``mtime_ns``: what the scan saw, for a share's file)."""
     return Alert(source, tuple(findings), tuple(unscanned), "alert" if findings else "not_scanned", path=path,
-                 file=file_facts(path))
+                 file=file_facts(path, size, mtime_ns))
 
 
 def message_alert(

@@ -84,7 +84,7 @@ class FileActions:
         if not decision.alert:
             self._record(runtime, f, outcome)
             return
-        alert = file_alert(f.source, f.path, f.findings, f.unscanned)
+        alert = file_alert(f.source, f.path, f.findings, f.unscanned, f.ident.size, f.ident.mtime_ns)
         if decision.quarantine and self.quarantine is not None:
             alert = self._quarantine(alert, f)
         try:

@@ -57,6 +57,8 @@ def test_a_file_written_over_smb_is_quarantined_within_5_s_and_restore_puts_it_b
     alert = _alert_for(daemon, target.url, CLOSE_TO_ALERT)
     assert time.monotonic() - closed < CLOSE_TO_ALERT
     assert alert["action"] == "quarantined" and alert["source"] == "nas" and number not in str(alert)
+    assert alert["file"]["owner"] is None and alert["file"]["size"] == len(content)  # a SID is not resolved
+    assert alert["file"]["modified"][:10] == time.strftime("%Y-%m-%d")
     local = samba.root / "人事" / "名簿.csv"
     assert not local.exists() and (samba.root / "人事" / "名簿.csv.quarantined.txt").exists()
     stored = samba.root / ".mynumber-dlp-quarantine" / alert["quarantine_id"]
