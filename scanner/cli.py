@@ -536,7 +536,8 @@ def _quarantine_store(args: argparse.Namespace):
         raise UsageError(_("no state database in {dir}: give the daemon's --state-dir (or --config)").format(
             dir=cfg.state_dir))
     smb = _smb_credentials(args, cfg.smb_credentials)
-    return QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), StateDB(cfg.state_dir), smb)
+    options = QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub, cfg.share_quarantine)
+    return QuarantineStore(options, StateDB(cfg.state_dir), smb)
 
 
 QUARANTINE_STATES = ("stored", "restored", "restored_elsewhere", "purged", "aborted", "moving")

@@ -56,6 +56,9 @@ class QuarantineOptions:
     directory: Path
     stub: bool = True
     """Leave a stub file explaining what happened (Japanese and English) next to the original path."""
+    share_mode: str = "rename"
+    """A share's file: ``rename`` it into its share's quarantine folder, or ``copy`` it out into
+    ``directory`` (hash verified) and then delete it on the share."""
 
 
 def _sha256(path: Path) -> str:
@@ -163,8 +166,18 @@ class QuarantineStore:
             entry = share_quarantine.manifest_entry(client, src, qid, json.dumps(reasons, ensure_ascii=False))
         except share_quarantine.ShareQuarantineError as exc:
             raise QuarantineError(str(exc)) from None
+        if self.options.share_mode == "copy":
+            entry["stored_path"] = str(self._stored(qid))
         self.db.quarantine_add(entry)
-        share_quarantine.move_in(client, src, parse_smb_url(entry["stored_path"]))
+        if self.options.share_mode == "copy":
+            try:
+                share_quarantine.copy_out(client, src, self._stored(qid), entry["sha256"])
+            except share_quarantine.ShareQuarantineError as exc:
+                self.db.quarantine_update(qid, state="aborted")
+                raise QuarantineError(str(exc)) from None
+            client.remove(src)
+        else:
+            share_quarantine.move_in(client, src, parse_smb_url(entry["stored_path"]))
         when = time.strftime("%Y-%m-%d %H:%M:%S %z")
         stub = share_quarantine.write_stub(client, src, STUB_TEXT.format(name=shown_name(src.name), qid=qid, when=when),
                                            STUB_SUFFIX) if self.options.stub else None
@@ -236,8 +249,13 @@ class QuarantineStore:
     def _restore_on_share(self, qid: str, entry: dict[str, Any], to: str | Path | None) -> str:
         client = self._client()
         target = parse_smb_url(str(to) if to is not None else entry["original_path"])
+        stored = entry["stored_path"]
         try:
-            share_quarantine.move_back(client, parse_smb_url(entry["stored_path"]), target)
+            if is_smb_url(stored):
+                share_quarantine.move_back(client, parse_smb_url(stored), target)
+            else:
+                share_quarantine.copy_back(client, Path(stored), target)
+                os.unlink(stored)
         except share_quarantine.ShareQuarantineError as exc:
             raise QuarantineError(str(exc)) from None
         stub = entry.get("stub_path")
@@ -284,7 +302,7 @@ class QuarantineStore:
         touched = []
         for entry in self.db.quarantine_list(("moving",)):
             qid = entry["id"]
-            if is_smb_url(entry.get("stored_path") or ""):
+            if is_smb_url(entry.get("original_path") or ""):
                 try:
                     self.db.quarantine_update(qid, state=share_quarantine.recover_move(self._client(), entry))
                 except (OSError, ValueError):

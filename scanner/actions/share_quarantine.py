@@ -11,7 +11,9 @@ is finished or undone at the next start.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 from scanner.i18n import _
@@ -81,6 +83,33 @@ def write_stub(client: SmbClient, src: SmbLocation, text: str, suffix: str) -> s
     return stub.url
 
 
+def copy_out(client: SmbClient, src: SmbLocation, dst: Path, expected_sha256: str) -> None:
+    """Copy ``src`` to a new local ``dst`` (mode 0600, fsynced) and check the copy's SHA-256 is the
+    manifest's; ShareQuarantineError (and no copy left) when it is not: the share's file is then kept."""
+    h = hashlib.sha256()
+    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with client.open(src) as f:
+            while chunk := f.read(HASH_CHUNK):
+                h.update(chunk)
+                os.write(fd, chunk)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if h.hexdigest() != expected_sha256:
+        os.unlink(dst)
+        raise ShareQuarantineError(_("{path} changed while it was copied out; it stays on the share").format(
+            path=src.url))
+
+
+def copy_back(client: SmbClient, src: Path, target: SmbLocation) -> None:
+    """Copy a quarantined local file to a new file at ``target`` on the share, never over anything."""
+    if client.exists(target):
+        raise ShareQuarantineError(_("something already exists at the target path; not overwriting (use --to PATH)"))
+    client.makedirs(target.parent())
+    client.create(target, src.read_bytes())
+
+
 def move_back(client: SmbClient, stored: SmbLocation, target: SmbLocation) -> None:
     """Rename a quarantined file to ``target`` (on the same share), never over anything."""
     if target.server.lower() != stored.server.lower() or target.share.lower() != stored.share.lower():
@@ -95,6 +124,13 @@ def move_back(client: SmbClient, stored: SmbLocation, target: SmbLocation) -> No
 
 
 def recover_move(client: SmbClient, entry: dict[str, Any]) -> str:
-    """The state an interrupted move ends in: ``stored`` when the rename happened, else ``aborted``
-    (a rename is whole or not at all: the file is in exactly one of the two places)."""
-    return "stored" if client.exists(parse_smb_url(entry["stored_path"])) else "aborted"
+    """The state an interrupted move ends in. A rename: ``stored`` when it happened, else
+    ``aborted`` (whole or not at all). A copy out: while the share's file exists the copy (whole
+    or not) is dropped and the move ``aborted``; once it is deleted the copy is ``stored``."""
+    stored = entry["stored_path"]
+    if is_smb_url(stored):
+        return "stored" if client.exists(parse_smb_url(stored)) else "aborted"
+    if client.exists(parse_smb_url(entry["original_path"])):
+        Path(stored).unlink(missing_ok=True)
+        return "aborted"
+    return "stored" if Path(stored).exists() else "aborted"

@@ -44,6 +44,9 @@ class ServeSettings(StrictModel):
     """Quarantine files with findings per the policy; unset or ``""`` disables quarantine."""
     quarantine_stub: bool = True
     """Leave a stub explaining the quarantine where the file was."""
+    share_quarantine: Literal["rename", "copy"] = "rename"
+    """A share's file with findings: ``rename`` it into ``.mynumber-dlp-quarantine`` on its share
+    (atomic, no bytes moved), or ``copy`` it into ``quarantine_dir`` (SHA-256 verified), then delete it."""
     smb_credentials: OptionalPath = None
     """Who logs on to ``smb://`` watches: a 0600 file of ``username=``/``password=``/``domain=`` lines;
     unset: ``MYNUMBER_DLP_SMB_USER``/``MYNUMBER_DLP_SMB_PASSWORD``, else Kerberos."""

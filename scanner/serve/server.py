@@ -154,7 +154,7 @@ def quarantine_store(cfg: ServeConfig, db: StateDB) -> QuarantineStore | None:
     if cfg.quarantine_dir is None:
         return None
     smb = find_credentials(cfg.smb_credentials) if any(w.share for w in cfg.watches) else None
-    store = QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub), db, smb)
+    store = QuarantineStore(QuarantineOptions(cfg.quarantine_dir, cfg.quarantine_stub, cfg.share_quarantine), db, smb)
     recovered = store.recover()
     if recovered:
         log.warning(_("finished %d quarantine moves interrupted by a crash"), len(recovered))

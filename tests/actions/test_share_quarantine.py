@@ -67,3 +67,35 @@ def test_a_share_quarantine_folder_is_never_scanned(samba, tmp_path):  # noqa: F
     assert not protected.accepts(f"{samba.url}/.mynumber-dlp-quarantine/{'d' * 32}")
     assert not protected.accepts(f"{samba.url}/dir/名簿.csv.quarantined.txt")
     assert protected.accepts(f"{samba.url}/dir/名簿.csv")
+
+
+def test_copy_mode_takes_the_file_off_the_share_verified_and_restore_copies_it_back(samba, tmp_path):  # noqa: F811
+    content = b"\x82\xa0" * 5000  # CP932 bytes, exact
+    (samba.root / "人事").mkdir()
+    (samba.root / "人事" / "名簿.csv").write_bytes(content)
+    store = QuarantineStore(QuarantineOptions(tmp_path / "q", share_mode="copy"), StateDB(tmp_path / "state"), CREDS)
+    url = parse_smb_url(samba.url).child("人事").child("名簿.csv").url
+    qid = store.quarantine(url, [])
+    entry = store.db.quarantine_get(qid)
+    assert entry["state"] == "stored" and (tmp_path / "q" / "files" / qid).read_bytes() == content
+    assert not (samba.root / "人事" / "名簿.csv").exists() and (samba.root / "人事" / "名簿.csv.quarantined.txt").exists()
+    assert not (samba.root / ".mynumber-dlp-quarantine").exists()
+    assert store.restore(qid) == url
+    assert (samba.root / "人事" / "名簿.csv").read_bytes() == content and not (tmp_path / "q" / "files" / qid).exists()
+    assert not (samba.root / "人事" / "名簿.csv.quarantined.txt").exists()
+
+
+def test_a_crash_while_copying_out_keeps_the_file_on_the_share(samba, tmp_path):  # noqa: F811
+    (samba.root / "a.txt").write_bytes(b"a" * 100)
+    store = QuarantineStore(QuarantineOptions(tmp_path / "q", share_mode="copy"), StateDB(tmp_path / "state"), CREDS)
+    client = SmbClient(CREDS)
+    try:
+        src = parse_smb_url(samba.url).child("a.txt")
+        entry = share_quarantine.manifest_entry(client, src, "e" * 32, "[]")
+        entry["stored_path"] = str(tmp_path / "q" / "files" / ("e" * 32))
+        store.db.quarantine_add(entry)
+        (tmp_path / "q" / "files" / ("e" * 32)).write_bytes(b"a" * 40)  # killed mid-copy
+    finally:
+        client.close()
+    assert store.recover() == ["e" * 32] and store.db.quarantine_get("e" * 32)["state"] == "aborted"
+    assert (samba.root / "a.txt").read_bytes() == b"a" * 100 and not (tmp_path / "q" / "files" / ("e" * 32)).exists()
