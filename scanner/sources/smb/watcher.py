@@ -63,6 +63,8 @@ class ShareWatcher:
                 self._watch(rescan_first=lost)
                 return
             except Exception as exc:  # noqa: BLE001 - smbprotocol's errors are many; the watch must go on
+                if self.connected.is_set():
+                    delay = RETRY_FIRST  # it was up: a new outage starts the backoff again
                 self.connected.clear()
                 if self._stop.is_set():
                     return
