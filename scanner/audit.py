@@ -140,28 +140,27 @@ def name_records(engine: Engine, path: str, min_confidence: Confidence) -> Itera
             yield finding_record(path, None, finding)
 
 
-def _opened(path: str, smb: SmbCredentials | None) -> tuple[io.BufferedReader, Callable[[], tuple[int, int]]]:
-    """The file at ``path`` (local, or ``smb://``) open for reading, and how to ask its (size, mtime) now."""
+def _opened(
+    path: str, smb: SmbCredentials | None
+) -> tuple[io.BufferedReader, tuple[int, int], Callable[[], tuple[int, int]]]:
+    """The file at ``path`` (local, or ``smb://``) open for reading, its (size, mtime) as opened,
+    and how to ask them again once it is read."""
     if is_smb_url(path):
         client, loc = client_for(smb or SmbCredentials()), parse_smb_url(path)
         handle = client.open(loc)
-        asked = [False]
 
         def smb_state() -> tuple[int, int]:
-            if not asked[0]:  # before reading: what the open's answer said, no round trip
-                asked[0] = True
-                return client.opened_state(handle)
             entry = client.stat(loc)
             return entry.size, entry.mtime_ns
 
-        return handle, smb_state
+        return handle, client.opened_state(handle), smb_state  # the open's own answer: no round trip
     f = open(path, "rb")
 
     def local_state() -> tuple[int, int]:
         st = os.fstat(f.fileno())
         return st.st_size, st.st_mtime_ns
 
-    return f, local_state
+    return f, local_state(), local_state
 
 
 def scan_file(
@@ -173,8 +172,7 @@ def scan_file(
     ``path`` may be a share's ``smb://`` URL, read with the credentials ``smb``."""
     yield from name_records(engine, path, min_confidence)
     try:
-        f, state = _opened(path, smb)
-        size, mtime_ns = state()
+        f, (size, mtime_ns), state = _opened(path, smb)
     except OSError as exc:
         yield not_scanned_record(path, None, "unreadable", exc.strerror or "cannot open")
         yield FileDone(0, scanned=False)

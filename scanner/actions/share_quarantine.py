@@ -22,7 +22,8 @@ from scanner.sources.smb.location import SmbLocation, is_smb_url, parse_smb_url
 
 QUARANTINE_FOLDER = ".mynumber-dlp-quarantine"
 """The folder at each share's root that holds its quarantined files."""
-HASH_CHUNK = 1024 * 1024
+COPY_CHUNK = 1024 * 1024
+"""Bytes per read while a share's file is copied out."""
 
 
 class ShareQuarantineError(Exception):
@@ -47,11 +48,8 @@ def in_store(url: str) -> bool:
 
 def share_digest(client: SmbClient, loc: SmbLocation) -> str:
     """SHA-256 of the file at ``loc``, read over SMB."""
-    h = hashlib.sha256()
     with client.open(loc) as f:
-        while chunk := f.read(HASH_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def manifest_entry(client: SmbClient, src: SmbLocation, qid: str, reasons: str) -> dict[str, Any]:
@@ -90,7 +88,7 @@ def copy_out(client: SmbClient, src: SmbLocation, dst: Path, expected_sha256: st
     fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with client.open(src) as f:
-            while chunk := f.read(HASH_CHUNK):
+            while chunk := f.read(COPY_CHUNK):
                 h.update(chunk)
                 os.write(fd, chunk)
         os.fsync(fd)
@@ -102,10 +100,14 @@ def copy_out(client: SmbClient, src: SmbLocation, dst: Path, expected_sha256: st
             path=src.url))
 
 
-def copy_back(client: SmbClient, src: Path, target: SmbLocation) -> None:
-    """Copy a quarantined local file to a new file at ``target`` on the share, never over anything."""
+def _refuse_existing(client: SmbClient, target: SmbLocation) -> None:
     if client.exists(target):
         raise ShareQuarantineError(_("something already exists at the target path; not overwriting (use --to PATH)"))
+
+
+def copy_back(client: SmbClient, src: Path, target: SmbLocation) -> None:
+    """Copy a quarantined local file to a new file at ``target`` on the share, never over anything."""
+    _refuse_existing(client, target)
     client.makedirs(target.parent())
     client.create(target, src.read_bytes())
 
@@ -117,8 +119,7 @@ def move_back(client: SmbClient, stored: SmbLocation, target: SmbLocation) -> No
             share=store_of(stored).parent().url))
     if not client.exists(stored):
         raise ShareQuarantineError(_("the quarantined file {path} is missing").format(path=stored.url))
-    if client.exists(target):
-        raise ShareQuarantineError(_("something already exists at the target path; not overwriting (use --to PATH)"))
+    _refuse_existing(client, target)
     client.makedirs(target.parent())
     client.rename(stored, target)
 

@@ -29,7 +29,8 @@ class Unwalkable:
     detail: str
 
 
-def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
+def is_excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a walk skips an entry: a pattern matches its base name or its path below the root."""
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p) for p in patterns)
 
 
@@ -62,7 +63,7 @@ def _walk_dir(root: str, options: WalkOptions) -> Iterator[str | Unwalkable]:
         subdirs = []
         for entry in entries:
             rel = os.path.relpath(entry.path, root)
-            if _excluded(rel, entry.name, options.exclude):
+            if is_excluded(rel, entry.name, options.exclude):
                 continue
             try:
                 if entry.is_symlink() and not options.follow_symlinks:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from scanner.sources.smb.client import SmbClient, SmbEntry
 from scanner.sources.smb.location import SmbLocation
-from scanner.sources.walk import Unwalkable, WalkOptions
-
-
-def _excluded(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p) for p in patterns)
+from scanner.sources.walk import Unwalkable, WalkOptions, is_excluded
 
 
 def walk_share(client: SmbClient, root: SmbLocation, options: WalkOptions) -> Iterator[str | Unwalkable]:
@@ -43,7 +38,7 @@ def share_entries(client: SmbClient, root: SmbLocation, exclude: tuple[str, ...]
         subdirs = []
         for entry in entries:
             loc = entry.location
-            if _excluded(loc.relative_to(root), loc.name, exclude) or entry.is_link:
+            if is_excluded(loc.relative_to(root), loc.name, exclude) or entry.is_link:
                 continue  # links and junctions: as local links, never followed on a share
             if entry.is_dir:
                 subdirs.append(loc)
