@@ -23,6 +23,7 @@ from scanner.config import ConfigError, ScanConfig, load_scan_config
 from scanner.detect.engine import Engine
 from scanner.detect.finding import Confidence
 from scanner.i18n import LANGUAGES, _, language_from_env, ngettext, os_error_text, set_language, translate_argparse
+from scanner.jobs.commands import add_audit_commands
 from scanner.privacy.fingerprint import Fingerprinter
 from scanner.privacy.keyfile import ResolvedKey, resolve_key
 from scanner.privacy.known_numbers import fingerprints_from_texts, load_list, write_list
@@ -167,10 +168,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     )
     engine = Engine(ruleset, Fingerprinter(key), known)
     suppress = _suppressor(args, config, key)
-    try:
-        out = open(args.output, "w", encoding="utf-8", newline="") if args.output else _report_stdout()
-    except OSError as exc:
-        raise UsageError(_("cannot write {path}: {why}").format(path=args.output, why=os_error_text(exc))) from None
+    out = report_output(args)
     progress = _Progress(enabled=sys.stderr.isatty() and not args.no_progress)
     with ExitStack() as stack:
         if out is not sys.stdout:
@@ -200,6 +198,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.fail_on_unscanned and summary.total_not_scanned:
         return EXIT_ERROR
     return EXIT_FINDINGS if summary.total_findings else EXIT_CLEAN
+
+
+def report_output(args: argparse.Namespace) -> TextIO:
+    """``-o FILE`` open for the report, else standard output."""
+    try:
+        return open(args.output, "w", encoding="utf-8", newline="") if args.output else _report_stdout()
+    except OSError as exc:
+        raise UsageError(_("cannot write {path}: {why}").format(path=args.output, why=os_error_text(exc))) from None
 
 
 def _suppressor(args: argparse.Namespace, config: ScanConfig, key: str) -> Suppressor:
@@ -720,6 +726,8 @@ def build_parser() -> argparse.ArgumentParser:
             qp.add_argument("--to", metavar="PATH", help=_("restore to this new path instead of the original one"))
         _serve_flags(qp, all_flags=False)
     q.set_defaults(func=cmd_quarantine)
+
+    add_audit_commands(sub, _command, FORMATS, LANGUAGES)
 
     d = _command(sub, "demo", help=_("write example files with synthetic numbers and scan them"))
     d.add_argument("dir", nargs="?", help=_("where to write the examples (default: a new temporary directory)"))

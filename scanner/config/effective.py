@@ -53,4 +53,5 @@ def effective_config(cfg: ServeConfig | ScanConfig) -> dict[str, Any]:
         serve["api"]["token"] = MASK if cfg.api.token else None
     serve["watch"] = [w.model_dump(mode="json") for w in cfg.watches]
     serve["queue"] = [{**q.model_dump(mode="json"), "url": mask_url(q.url)} for q in cfg.queues]
+    serve["audit"] = [{**a.model_dump(mode="json"), "url": mask_url(a.url)} for a in cfg.audits]
     return {"source": cfg.source, **_scan_part(cfg.scan), "policy": cfg.policy.model_dump(mode="json"), "serve": serve}

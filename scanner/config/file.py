@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from scanner.actions.policy import Policy
+from scanner.config.audit_jobs import AuditJobsSpec
 from scanner.config.queue import QueueSpec
 from scanner.config.scan import ScanSettings, SharedSettings
 from scanner.config.serve import ServeSettings
@@ -33,13 +34,17 @@ class ServeTable(ServeSettings):
     """Watched directories."""
     queue: Seq[QueueSpec] = ()
     """Message-queue gates."""
+    audit: Seq[AuditJobsSpec] = ()
+    """Queues of distributed-audit jobs."""
 
     @model_validator(mode="before")
     @classmethod
     def _name_items(cls, data: Any) -> Any:
         if isinstance(data, dict):
             data = {
-                **data, "watch": _named(data.get("watch", []), "watch"), "queue": _named(data.get("queue", []), "queue")
+                **data, "watch": _named(data.get("watch", []), "watch"),
+                "queue": _named(data.get("queue", []), "queue"),
+                "audit": _named(data.get("audit", []), "audit"),
             }
         return data
 

@@ -74,5 +74,6 @@ def load_serve_config(path: Path | None) -> ServeConfig:
     file = read_config_file(path)
     return ServeConfig(
         **_values(file.serve, ServeSettings), watches=file.serve.watch, queues=file.serve.queue,
+        audits=file.serve.audit,
         policy=file.policy, scan=scan_config(file, str(path)), source=str(path),
     )

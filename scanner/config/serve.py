@@ -9,6 +9,7 @@ from pydantic import Field
 
 from scanner.actions.policy import Policy
 from scanner.config.address import DEFAULT_METRICS_ADDRESS, Address
+from scanner.config.audit_jobs import AuditJobsSpec
 from scanner.config.errors import ConfigError
 from scanner.config.paths import ALERT_LOG_NAME, default_home
 from scanner.config.queue import QueueSpec
@@ -84,6 +85,8 @@ class ServeConfig(ServeSettings):
     """Watched directories (``[[serve.watch]]``)."""
     queues: Seq[QueueSpec] = ()
     """Message-queue gates run beside the file watches (``[[serve.queue]]``)."""
+    audits: Seq[AuditJobsSpec] = ()
+    """Queues of distributed-audit jobs this daemon takes work from (``[[serve.audit]]``)."""
     policy: Policy = Policy()
     """The global policy (``[policy]``)."""
     scan: ScanConfig = ScanConfig()

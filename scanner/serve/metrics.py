@@ -31,6 +31,9 @@ ACTION_RESULTS = (("alert", "ok"), ("alert", "error"), ("quarantine", "ok"), ("q
 FILE_OUTCOMES = ("clean", "findings", "not_scanned", "quarantined", "changed")
 """``outcome`` of mynumber_dlp_items_scanned_total; ``changed``: changed while read, scanned again."""
 MESSAGE_RESULTS = ("in", "forwarded", "masked", "diverted", "dead_lettered", "redelivered")
+AUDIT_JOB_RESULTS = ("done", "failed", "refused")
+"""``result`` of mynumber_dlp_audit_jobs_total: scanned; reported not_scanned after too many deliveries;
+not an audit job (dead-lettered)."""
 WEB_VERDICTS = ("allow", "alert", "mask", "block", "error")
 """``verdict`` of mynumber_dlp_web_requests_total; ``error``: a malformed or too slow request (refused)."""
 WEB_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
@@ -103,6 +106,13 @@ class Metrics:
             "Time the service adds to a web request (read, scan, decide, alert)",
             ["service"], buckets=WEB_BUCKETS, registry=r,
         )
+        self.audit_jobs = Counter(
+            "mynumber_dlp_audit_jobs", "Distributed-audit jobs handled, by source and result (done, failed, refused)",
+            ["source", "result"], registry=r,
+        )
+        self.audit_files = Counter(
+            "mynumber_dlp_audit_files", "Files scanned for distributed-audit jobs, by source", ["source"], registry=r,
+        )
         self.suppressed = Counter(
             "mynumber_dlp_findings_suppressed", "Findings not reported: in the baseline, allowlisted, or samples",
             ["by"], registry=r,
@@ -111,7 +121,8 @@ class Metrics:
         self.reload_ok.set(1)
 
     def start_at_zero(
-        self, sources: list[str], queues: list[str], limits: list[str], web: tuple[str, ...] = ()
+        self, sources: list[str], queues: list[str], limits: list[str], web: tuple[str, ...] = (),
+        audits: tuple[str, ...] = (),
     ) -> None:
         """Create every series whose label values are known at start, at 0: an ``increase()``
         alert sees the first finding after a start only if the series existed before it."""
@@ -135,6 +146,10 @@ class Metrics:
                 self.web_requests.labels(service, verdict)
         for by in SUPPRESSED_BY:
             self.suppressed.labels(by)
+        for audit in audits:
+            for result in AUDIT_JOB_RESULTS:
+                self.audit_jobs.labels(audit, result)
+            self.audit_files.labels(audit)
 
     def count_suppressed(self, by: str) -> None:
         """One finding hidden (a ``Suppressor``'s ``on_suppressed``)."""

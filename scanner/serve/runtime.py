@@ -73,7 +73,8 @@ def build_runtime(cfg: ServeConfig, key: str) -> Runtime:
     suppressor, warnings = build_suppressor(TriageFiles(scan.allowlist, scan.baseline, scan.allow_samples), key)
     for warning in warnings:
         log.warning("%s", warning)
-    smb = find_credentials(cfg.smb_credentials) if any(w.share for w in cfg.watches) else None
+    # audit jobs may name smb:// paths: whoever enqueues them decides
+    smb = find_credentials(cfg.smb_credentials) if cfg.audits or any(w.share for w in cfg.watches) else None
     return Runtime(cfg, Engine(ruleset, Fingerprinter(key), known), protected_paths(cfg), suppressor, smb)
 
 

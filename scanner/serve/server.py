@@ -24,6 +24,7 @@ from scanner.actions.quarantine import QuarantineOptions, QuarantineStore
 from scanner.config import ServeConfig, parse_address
 from scanner.extract.limits import Limits
 from scanner.i18n import _
+from scanner.serve.audit_jobs import AuditJobs
 from scanner.serve.defaults import ALIVE_MIN_SECONDS, WEBHOOK_SPOOL
 from scanner.serve.file_actions import FileActions
 from scanner.serve.file_scans import FileScans, stop_or_reload
@@ -59,7 +60,7 @@ class Server:
         db = StateDB(cfg.state_dir)
         metrics = Metrics()
         metrics.start_at_zero([w.name for w in cfg.watches], [q.name for q in cfg.queues], list(Limits.model_fields),
-                              web_service_names(cfg))
+                              web_service_names(cfg), tuple(a.name for a in cfg.audits))
         metrics.reload_time.set(time.time())
         self.runtime.suppressor.on_suppressed = metrics.count_suppressed
         alerter = Alerter(alert_sinks(cfg), lambda ok: metrics.actions.labels("alert", "ok" if ok else "error").inc())
@@ -67,6 +68,7 @@ class Server:
         actions = FileActions(db, metrics, alerter, quarantine_store(cfg, db), watch.requeue)
         web = WebServices(self.current, self.key, alerter, metrics)
         gates = QueueGates(self.current, self.key, alerter, db, metrics, self.stop)
+        audits = AuditJobs(self.current, self.key, metrics, self.stop)
         scans = FileScans(watch.debouncer, db, metrics, actions, self.key, self._beat)
         http = HealthServer(parse_address(cfg.metrics_address), metrics, self._alive, lambda: watch.ready)
         log.info(_("metrics and health on http://%s:%d"), *http.address[:2])
@@ -74,6 +76,7 @@ class Server:
         self._install_signals()
         watch.start(actions.unwalkable)
         gates.start()
+        audits.start()
         try:
             while not self.stop.is_set():
                 scans.run(self.runtime, stop_or_reload(self.stop, self.reload))
@@ -83,6 +86,7 @@ class Server:
         finally:
             web.stop()
             gates.join(self.runtime.config.drain_timeout)
+            audits.join(self.runtime.config.drain_timeout)
             watch.stop()
             http.close()
             alerter.close()

@@ -173,6 +173,14 @@ class BrokerSource(ABC, Generic[BatchT]):
         self._deliver([(self.output, msg, msg.body if body is None else body, headers or {})])
 
     @final
+    def reply(self, msg: Message, destination: str, bodies: Sequence[bytes]) -> None:
+        """Publish ``bodies`` (what handling ``msg`` produced: an audit job's results) to
+        ``destination``, wait for the broker's confirmation, then acknowledge ``msg``. A crash in
+        between redelivers ``msg``: its results may come twice (readers drop the second), never none."""
+        self._deliver([(destination, msg, body, {}) for body in bodies])
+        self._ack_all([msg])
+
+    @final
     def divert(self, msg: Message, headers: dict[str, str]) -> None:
         """To the quarantine destination, with the gate's headers added. Not acknowledged."""
         self._deliver([(self.quarantine, msg, msg.body, headers)])

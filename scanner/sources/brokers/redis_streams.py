@@ -37,6 +37,8 @@ class RedisStreamsSource(BrokerSource[_Tx]):
     """XREADGROUP from ``input``; XADD to ``output`` / ``quarantine`` / ``dead_letter``; XACK."""
 
     default_name = "redis"
+    claim_idle_ms: int = CLAIM_IDLE_MS
+    """This source's claim time (an audit's jobs take longer than a gate's messages)."""
 
     def _open(self, url: str) -> None:
         import redis
@@ -78,7 +80,7 @@ class RedisStreamsSource(BrokerSource[_Tx]):
         out: list[Message] = []
         # first what a dead consumer left pending
         _next, claimed, *_rest = self.r.xautoclaim(
-            self.input, self.group, self.consumer, CLAIM_IDLE_MS, "0-0", count=max_messages
+            self.input, self.group, self.consumer, self.claim_idle_ms, "0-0", count=max_messages
         )
         for entry_id, fields in claimed:
             if fields is not None:

@@ -20,6 +20,14 @@ ADAPTERS: dict[str, tuple[str, str, bool]] = {
 """Queue type -> (module, adapter class, whether it names id-less messages with a keyed HMAC)."""
 
 
+def open_source(kind: str, url: str, input: str, outputs: str, group: str, consumer: str, name: str) -> BrokerSource:
+    """An adapter reading ``input`` whose every destination is ``outputs`` (for consumers that
+    publish only with ``reply``: the audit jobs' daemons)."""
+    module, cls, _keyed = ADAPTERS[kind]
+    adapter = cast("type[BrokerSource]", getattr(importlib.import_module(module), cls))
+    return adapter(url, input, outputs, outputs, outputs, group, consumer, name)
+
+
 def open_queue(spec: QueueSpec, key: bytes) -> BrokerSource:
     """The broker adapter of a queue spec; ``key`` (the fingerprint key) names messages that carry no id."""
     if spec.type not in ADAPTERS:
