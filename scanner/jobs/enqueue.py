@@ -9,6 +9,7 @@ under a name that has results or a manifest is refused (its reports would mix).
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ def enqueue_audit(
     if queue.exists(manifest) or queue.exists(results):
         raise AuditExists(_("an audit named {name} exists on this broker; choose another name").format(name=name))
     queue.ensure({options.jobs_stream: JOB_PARTITIONS, results: 1, manifest: 1})
+    started = time.time()  # the daemons start on the first jobs while the walk goes on
     unwalkable: list[Record] = []
     batch: list[str] = []
     pending: list[tuple[str, bytes]] = []
@@ -86,6 +88,6 @@ def enqueue_audit(
     publish()
     walk = JobResult(name, WALK_JOB, uuid.uuid4().hex, socket.gethostname(), "", "", records=unwalkable)
     queue.publish(results, [(WALK_JOB, body) for body in walk.encode_parts()])
-    done = Manifest(name, jobs + 1, files, tuple(paths), options.jobs_stream)
+    done = Manifest(name, jobs + 1, files, tuple(paths), options.jobs_stream, started)
     queue.publish(manifest, [("manifest", done.encode())])
     return done

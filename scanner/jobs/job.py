@@ -190,6 +190,7 @@ class Manifest:
     """The operands the audit was started with."""
     jobs_stream: str
     created: float = field(default_factory=time.time)
+    """When the enqueue began (the report's duration runs from here to the last result)."""
 
     def encode(self) -> bytes:
         return _dumps({"kind": "manifest", "v": FORMAT_VERSION, "audit": self.audit, "jobs": self.jobs,
